@@ -1,0 +1,47 @@
+"""Date rules for 異動 (標準仕様書 j480, j570, j640; 住基法第22条〜第25条)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from jumin.core.errors import Issue, alert, error
+
+NOTIFICATION_PERIOD_DAYS = 14
+"""届出期間: 転入届・転居届・世帯変更届 are due within 14 days of the event (住基法第22条〜第25条);
+a 転出届 made more than 14 days after moving is handled as 職権 (標準仕様書 j640)."""
+
+
+def check_event_date(event_date: dt.date | None, today: dt.date, *, future_allowed: bool) -> list[Issue]:
+    """異動日 is required and may not lie after today, except for 転出 (転出予定, 標準仕様書 j480)."""
+    if event_date is None:
+        return [error("event_date.required", "異動日を入力してください。", "event_date")]
+    if event_date > today and not future_allowed:
+        return [
+            error(
+                "event_date.future",
+                "異動日に未来の日付は入力できません（転出予定を除く）。",
+                "event_date",
+            )
+        ]
+    return []
+
+
+def check_notified_on(notified_on: dt.date, today: dt.date) -> list[Issue]:
+    """届出日 defaults to today and may not lie after today (標準仕様書 j570)."""
+    if notified_on > today:
+        return [error("notified_on.future", "届出日に未来の日付は入力できません。", "notified_on")]
+    return []
+
+
+def is_late(event_date: dt.date | None, notified_on: dt.date) -> bool:
+    """True when the 届出 came more than 14 days after the 異動日 (届出期間経過)."""
+    return event_date is not None and (notified_on - event_date).days > NOTIFICATION_PERIOD_DAYS
+
+
+def late_notification_alert() -> Issue:
+    """The 届出 is accepted but flagged; the clerk acknowledges (住基法第52条 過料 may apply)."""
+    return alert(
+        "notification.late",
+        "異動日から14日を超えた届出です（届出期間経過）。確認のうえ受理してください。",
+        "notified_on",
+    )

@@ -1,0 +1,1212 @@
+"""What each 異動 does to the register: pure planning, no Django.
+
+``parse(kind, data, today)`` normalises the input of one 異動届 into a command; ``plan(cmd,
+ctx)`` computes, from the current records in ``ctx``, the full new record of every person the
+異動 touches, plus the errors and alerts. The services load ``ctx`` under row locks, call
+``plan`` and write the result atomically; nothing here touches the database.
+
+Record dicts use the names of ``PersonRecord`` fields; ``household`` holds the 世帯番号 (or a
+placeholder ``"new:N"`` for a household the 異動 creates) and ``area`` the 町字コード.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from jumin.core.errors import Issue, RuleError, alert, error
+from jumin.identifiers import rules as idr
+
+from . import dates, inputs
+from .household import HEAD, check_single_head, remaining_head_changes
+
+RESIDENT = "resident"
+REMOVED = "removed"
+JAPANESE = "japanese"
+FOREIGN = "foreign"
+
+# Fields a clerk may change with each correction kind (標準仕様書 j840–j860, 法第9条第2項).
+NAME_FIELDS = {"family_name", "given_name", "family_name_kana", "given_name_kana"}
+KOSEKI_FIELDS = NAME_FIELDS | {"honseki", "hittosha"}
+INSURANCE_FIELDS = {
+    "elector_registered", "nhi_insured", "nhi_acquired_on", "nhi_lost_on", "elderly_insured",
+    "elderly_acquired_on", "elderly_lost_on", "care_insured", "care_acquired_on", "care_lost_on",
+    "pension_number", "pension_kind", "pension_acquired_on", "pension_lost_on",
+    "child_allowance_from", "child_allowance_to",
+}
+FOREIGN_FIELDS = {
+    "alphabet_name", "nationality_code", "nationality_name", "foreign_category",
+    "residence_status", "period_of_stay", "stay_expires_on", "residence_card_number",
+    "residence_notified", "became_foreign_resident_on",
+}
+CORRECTABLE_FIELDS = (
+    KOSEKI_FIELDS | INSURANCE_FIELDS | FOREIGN_FIELDS
+    | {"birth_date", "sex", "relationship", "katagaki", "address_number", "postal_code",
+       "became_resident_on", "address_set_on", "prev_address", "prev_address_katagaki",
+       "prev_municipality_code", "remarks", "juminhyo_code", "my_number"}
+)
+MINOR_FIELDS = NAME_FIELDS | {"katagaki", "address_number", "honseki", "hittosha", "remarks", "postal_code"}
+DATE_FIELDS = {
+    "nhi_acquired_on", "nhi_lost_on", "elderly_acquired_on", "elderly_lost_on", "care_acquired_on",
+    "care_lost_on", "pension_acquired_on", "pension_lost_on", "child_allowance_from",
+    "child_allowance_to", "stay_expires_on",
+}
+FUZZY_DATE_FIELDS = {"birth_date": "birth_date_text", "became_resident_on": "became_resident_text",
+                     "address_set_on": "address_set_text"}
+BOOL_FIELDS = {"elector_registered", "nhi_insured", "elderly_insured", "care_insured", "residence_notified"}
+
+
+@dataclass
+class Context:
+    """What the planner may know: current records of the persons and households concerned."""
+
+    today: dt.date
+    municipality: dict[str, str]  # code, name, prefecture
+    blank: dict[str, Any]  # an empty record with every field's default
+    persons: dict[str, dict] = field(default_factory=dict)  # 宛名番号 → current record (+ "pending")
+    households: dict[str, list[str]] = field(default_factory=dict)  # 世帯番号 → current members
+    areas: dict[str, dict] = field(default_factory=dict)  # 町字コード → {"name", "postal_code"}
+    # for each new person (index): existing records matched by id (個人番号/住民票コード/在留カード)
+    id_matches: dict[int, list[dict]] = field(default_factory=dict)
+    # for each new person (index): 除票 matched by 3情報 (氏名・性別・生年月日)
+    name_matches: dict[int, list[dict]] = field(default_factory=dict)
+    cancelled: dict | None = None  # for 異動の取消し: the target transaction and its versions
+
+
+@dataclass
+class Change:
+    ref: str  # 宛名番号, or "new:N" for a person the 異動 records for the first time
+    record: dict[str, Any]
+    new: bool = False
+    reuse_atena: str | None = None  # returning former resident: the 除票's 宛名番号 is reused
+
+
+@dataclass
+class Plan:
+    kind: str
+    changes: list[Change] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    late_notification: bool = False
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.is_error]
+
+    @property
+    def alerts(self) -> list[Issue]:
+        return [i for i in self.issues if not i.is_error]
+
+
+@dataclass
+class Command:
+    kind: str
+    event: Any  # FuzzyDate or None
+    notified_on: dt.date
+    data: dict[str, Any]
+
+    @property
+    def event_date(self) -> dt.date | None:
+        return None if self.event is None else self.event.sort_date
+
+    @property
+    def event_text(self) -> str:
+        if self.event is None or self.event.is_exact:
+            return ""
+        return self.event.text
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    category: str  # entry / removal / correction (標準仕様書 j210)
+    legal_basis: str
+    notification: bool  # a 届出 (deadline applies) rather than 職権
+    future_allowed: bool = False
+    fuzzy_event: bool = False
+
+
+KINDS: dict[str, KindSpec] = {
+    "move_in": KindSpec("entry", "住基法第22条", True),
+    "move_in_from_abroad": KindSpec("entry", "住基法第22条", True),
+    "move_within": KindSpec("correction", "住基法第23条", True),
+    "move_out": KindSpec("removal", "住基法第24条", True, future_allowed=True),
+    "move_out_abroad": KindSpec("removal", "住基法第24条", True, future_allowed=True),
+    "move_out_confirm": KindSpec("removal", "住基法第9条第1項・令第13条第3項", False),
+    "birth": KindSpec("entry", "住基法第8条・令第12条（戸籍届出に基づく職権記載）", False, fuzzy_event=True),
+    "death": KindSpec("removal", "住基法第8条・令第12条（戸籍届出に基づく職権消除）", False, fuzzy_event=True),
+    "disappearance": KindSpec("removal", "住基法第8条・令第12条（失踪宣告）", False, fuzzy_event=True),
+    "household_split": KindSpec("correction", "住基法第25条", True),
+    "household_merge": KindSpec("correction", "住基法第25条", True),
+    "household_change": KindSpec("correction", "住基法第25条", True),
+    "head_change": KindSpec("correction", "住基法第25条", True),
+    "ex_officio_entry": KindSpec("entry", "住基法第8条・令第12条", False),
+    "ex_officio_removal": KindSpec("removal", "住基法第8条・令第12条", False),
+    "ex_officio_correction": KindSpec("correction", "住基法第8条・令第12条", False),
+    "clerical_correction": KindSpec("correction", "令第12条第3項（誤記修正）", False),
+    "minor_correction": KindSpec("correction", "規則第11条第3項第2号（軽微な修正）", False),
+    "family_register_change": KindSpec("correction", "住基法第9条第2項（戸籍通知）", False),
+    "former_surname_entry": KindSpec("correction", "令第30条の13", False),
+    "former_surname_deletion": KindSpec("correction", "令第30条の14", False),
+    "alias_entry": KindSpec("correction", "令第30条の16", False),
+    "alias_deletion": KindSpec("correction", "令第30条の16", False),
+    "naturalization": KindSpec("correction", "令第8条の2（帰化）", False),
+    "nationality_acquisition": KindSpec("correction", "令第8条の2（国籍取得）", False),
+    "nationality_loss": KindSpec("correction", "令第8条の2（国籍喪失）", False),
+    "foreign_entry_30_46": KindSpec("entry", "住基法第30条の46", True),
+    "foreign_notification_30_47": KindSpec("correction", "住基法第30条の47", True),
+    "cancel_increase": KindSpec("entry", "令第12条第3項（異動の取消し）", False),
+    "cancel_decrease": KindSpec("removal", "令第12条第3項（異動の取消し）", False),
+    "cancel_correction": KindSpec("correction", "令第12条第3項（異動の取消し）", False),
+}
+CANCEL_KINDS = {"cancel_increase", "cancel_decrease", "cancel_correction"}
+MOVE_OUT_KINDS = {"move_out", "move_out_abroad"}
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def parse(kind: str, data: dict[str, Any], today: dt.date) -> Command:
+    """Normalise the input of one 異動届. Raises RuleError listing every field problem."""
+    if kind not in KINDS:
+        raise RuleError([error("kind.unknown", "異動事由が正しくありません。", "kind")])
+    if not isinstance(data, dict):
+        raise RuleError([error("input.type", "入力の形式が正しくありません。", "")])
+    spec = KINDS[kind]
+    c = inputs.Collector()
+    event = None
+    if kind not in CANCEL_KINDS:
+        event = c.run(inputs.date_value, data.get("event_date"), "event_date", required=True,
+                      fuzzy=spec.fuzzy_event)
+    notified = c.run(inputs.exact_date, data.get("notified_on"), "notified_on") or today
+    parsed: dict[str, Any] = {"remarks": c.run(inputs.text, data.get("remarks"), "remarks", max_len=1000) or ""}
+    PARSERS[kind](data, parsed, c)
+    c.raise_if_any()
+    return Command(kind=kind, event=event, notified_on=notified, data=parsed)
+
+
+def _parse_address(data: Any, c: inputs.Collector, prefix: str) -> dict | None:
+    if not isinstance(data, dict):
+        c.add(error("field.required", "住所を入力してください。", prefix))
+        return None
+    return {
+        "area_code": c.run(inputs.text, data.get("area_code"), f"{prefix}.area_code", required=True, max_len=12),
+        "address_number": c.run(inputs.text, data.get("address_number"), f"{prefix}.address_number", required=True, max_len=60),
+        "katagaki": c.run(inputs.text, data.get("katagaki"), f"{prefix}.katagaki", max_len=120) or "",
+    }
+
+
+def _parse_outside_address(data: Any, c: inputs.Collector, prefix: str, *, required: bool) -> dict:
+    if not isinstance(data, dict):
+        if required:
+            c.add(error("field.required", "住所を入力してください。", prefix))
+        return {"address": "", "katagaki": "", "municipality_code": "", "head_name": ""}
+    return {
+        "address": c.run(inputs.text, data.get("address"), f"{prefix}.address", required=required) or "",
+        "katagaki": c.run(inputs.text, data.get("katagaki"), f"{prefix}.katagaki", max_len=120) or "",
+        "municipality_code": c.run(inputs.municipality_code, data.get("municipality_code"), f"{prefix}.municipality_code") or "",
+        "head_name": c.run(inputs.text, data.get("head_name"), f"{prefix}.head_name", max_len=100) or "",
+    }
+
+
+def _parse_person(p: Any, c: inputs.Collector, prefix: str, *, default_type: str | None = None) -> dict:
+    """A person recorded for the first time (転入・出生・職権記載・第30条の46)."""
+    if not isinstance(p, dict):
+        c.add(error("input.type", "世帯員の入力が正しくありません。", prefix))
+        return {}
+    rtype = p.get("resident_type") or default_type or JAPANESE
+    if rtype not in (JAPANESE, FOREIGN):
+        c.add(error("resident_type.invalid", "住民種別が正しくありません。", f"{prefix}.resident_type"))
+        rtype = JAPANESE
+    japanese = rtype == JAPANESE
+    out: dict[str, Any] = {"resident_type": rtype}
+    out["family_name"] = c.run(inputs.kanji_name, p.get("family_name"), f"{prefix}.family_name", required=japanese) or ""
+    out["given_name"] = c.run(inputs.kanji_name, p.get("given_name"), f"{prefix}.given_name", required=japanese) or ""
+    out["family_name_kana"] = c.run(inputs.kana_name, p.get("family_name_kana"), f"{prefix}.family_name_kana", required=japanese) or ""
+    out["given_name_kana"] = c.run(inputs.kana_name, p.get("given_name_kana"), f"{prefix}.given_name_kana", required=japanese) or ""
+    out["former_surname"] = c.run(inputs.kanji_name, p.get("former_surname"), f"{prefix}.former_surname") or ""
+    out["former_surname_kana"] = c.run(inputs.kana_name, p.get("former_surname_kana"), f"{prefix}.former_surname_kana") or ""
+    birth = c.run(inputs.date_value, p.get("birth_date"), f"{prefix}.birth_date", required=True, fuzzy=True)
+    out["birth_date"] = birth.sort_date if birth else None
+    out["birth_date_text"] = "" if birth is None or birth.is_exact else birth.text
+    out["sex"] = c.run(inputs.sex, p.get("sex"), f"{prefix}.sex")
+    out["relationship"] = c.run(inputs.relationship, p.get("relationship"), f"{prefix}.relationship")
+    out["honseki"] = c.run(inputs.text, p.get("honseki"), f"{prefix}.honseki", required=japanese) or ""
+    out["hittosha"] = c.run(inputs.kanji_name, p.get("hittosha"), f"{prefix}.hittosha", max_len=60) or ""
+    out["juminhyo_code"] = c.run(inputs.optional_identifier, idr.validate_juminhyo_code, p.get("juminhyo_code"), f"{prefix}.juminhyo_code") or ""
+    out["my_number"] = c.run(inputs.optional_identifier, idr.validate_my_number, p.get("my_number"), f"{prefix}.my_number") or ""
+    out["returning_atena_number"] = ""
+    if p.get("returning_atena_number"):
+        out["returning_atena_number"] = c.run(inputs.atena_number, p.get("returning_atena_number"), f"{prefix}.returning_atena_number") or ""
+    _parse_insurance(p, out, c, prefix)
+    if not japanese:
+        _parse_foreign(p, out, c, prefix, required=True)
+    return out
+
+
+def _parse_insurance(p: dict, out: dict, c: inputs.Collector, prefix: str) -> None:
+    for name in INSURANCE_FIELDS:
+        if name not in p:
+            continue
+        if name in BOOL_FIELDS:
+            out[name] = inputs.boolean(p[name])
+        elif name in DATE_FIELDS:
+            out[name] = c.run(inputs.exact_date, p[name], f"{prefix}.{name}")
+        else:
+            out[name] = c.run(inputs.text, p[name], f"{prefix}.{name}", max_len=10) or ""
+
+
+def _parse_foreign(p: dict, out: dict, c: inputs.Collector, prefix: str, *, required: bool) -> None:
+    """外国人住民の記載事項 (住基法第30条の45)."""
+    out["alphabet_name"] = c.run(inputs.alphabet_name, p.get("alphabet_name"), f"{prefix}.alphabet_name", required=required) or ""
+    out["alias"] = c.run(inputs.kanji_name, p.get("alias"), f"{prefix}.alias") or ""
+    out["alias_kana"] = c.run(inputs.kana_name, p.get("alias_kana"), f"{prefix}.alias_kana") or ""
+    out["nationality_code"] = c.run(inputs.text, p.get("nationality_code"), f"{prefix}.nationality_code", required=required, max_len=3) or ""
+    out["nationality_name"] = c.run(inputs.text, p.get("nationality_name"), f"{prefix}.nationality_name", required=required, max_len=60) or ""
+    category = c.run(inputs.choice, p.get("foreign_category"), f"{prefix}.foreign_category", inputs.FOREIGN_CATEGORIES, required=required) or ""
+    out["foreign_category"] = category
+    out["residence_status"] = c.run(inputs.text, p.get("residence_status"), f"{prefix}.residence_status", max_len=60) or ""
+    out["period_of_stay"] = c.run(inputs.text, p.get("period_of_stay"), f"{prefix}.period_of_stay", max_len=40) or ""
+    out["stay_expires_on"] = c.run(inputs.exact_date, p.get("stay_expires_on"), f"{prefix}.stay_expires_on")
+    became = c.run(inputs.exact_date, p.get("became_foreign_resident_on"), f"{prefix}.became_foreign_resident_on")
+    out["became_foreign_resident_on"] = became
+    card = p.get("residence_card_number")
+    if category == "special_permanent":
+        out["residence_card_number"] = c.run(inputs.optional_identifier, idr.validate_special_permanent_resident_number, card, f"{prefix}.residence_card_number") or ""
+    else:
+        out["residence_card_number"] = c.run(inputs.optional_identifier, idr.validate_residence_card_number, card, f"{prefix}.residence_card_number") or ""
+    if category == "mid_long_term" and required:
+        for name in ("residence_status", "period_of_stay", "residence_card_number"):
+            if not out.get(name):
+                c.add(error("field.required", "中長期在留者は在留資格・在留期間・在留カード番号が必要です。", f"{prefix}.{name}"))
+        if out.get("stay_expires_on") is None:
+            c.add(error("field.required", "在留期間の満了の日を入力してください。", f"{prefix}.stay_expires_on"))
+    if category == "special_permanent" and required and not out.get("residence_card_number"):
+        c.add(error("field.required", "特別永住者証明書の番号を入力してください。", f"{prefix}.residence_card_number"))
+
+
+def _parse_atena_list(data: dict, c: inputs.Collector, key: str = "persons") -> list[str]:
+    raw = data.get(key)
+    if not isinstance(raw, list) or not raw:
+        c.add(error("field.required", "異動者を1人以上指定してください。", key))
+        return []
+    out = []
+    for i, value in enumerate(raw):
+        atena = c.run(inputs.atena_number, value, f"{key}.{i}")
+        if atena and atena not in out:
+            out.append(atena)
+    return out
+
+
+def _parse_head(data: dict, parsed: dict, c: inputs.Collector) -> None:
+    parsed["new_head"] = c.run(inputs.atena_number, data["new_head"], "new_head") if data.get("new_head") else None
+    rels = data.get("relationships") or {}
+    parsed["relationships"] = {}
+    if not isinstance(rels, dict):
+        c.add(error("input.type", "続柄の指定が正しくありません。", "relationships"))
+        return
+    for atena, rel in rels.items():
+        value = c.run(inputs.relationship, rel, f"relationships.{atena}")
+        if value:
+            parsed["relationships"][str(atena)] = value
+
+
+def _p_move_in(data, parsed, c):
+    persons = data.get("persons")
+    if not isinstance(persons, list) or not persons:
+        c.add(error("field.required", "転入者を1人以上入力してください。", "persons"))
+        persons = []
+    parsed["persons"] = [_parse_person(p, c, f"persons.{i}") for i, p in enumerate(persons)]
+    parsed["address"] = _parse_address(data.get("address"), c, "address")
+    parsed["previous_address"] = _parse_outside_address(data.get("previous_address"), c, "previous_address", required=True)
+    parsed["household_number"] = c.run(inputs.household_number, data["household_number"], "household_number") if data.get("household_number") else None
+
+
+def _p_foreign_entry(data, parsed, c):
+    persons = data.get("persons")
+    if not isinstance(persons, list) or not persons:
+        c.add(error("field.required", "転入者を1人以上入力してください。", "persons"))
+        persons = []
+    parsed["persons"] = [_parse_person(p, c, f"persons.{i}", default_type=FOREIGN) for i, p in enumerate(persons)]
+    for i, p in enumerate(parsed["persons"]):
+        if p.get("resident_type") != FOREIGN:
+            c.add(error("foreign.required", "第30条の46による転入は外国人住民のみです。", f"persons.{i}.resident_type"))
+    parsed["address"] = _parse_address(data.get("address"), c, "address")
+    parsed["previous_address"] = _parse_outside_address(data.get("previous_address"), c, "previous_address", required=False)
+    parsed["household_number"] = c.run(inputs.household_number, data["household_number"], "household_number") if data.get("household_number") else None
+
+
+def _p_move_within(data, parsed, c):
+    allowed = {"event_date", "notified_on", "remarks", "persons", "address", "household_number",
+               "new_household", "new_head", "relationships", "acknowledged_alerts", "expected_versions",
+               "hold", "kind"}
+    extra = sorted(set(data) - allowed)
+    if extra:
+        c.add(error("move_within.only_address", "転居では住所と世帯以外の項目は変更できません（職権修正等で行ってください）。", extra[0]))
+    parsed["persons"] = _parse_atena_list(data, c)
+    parsed["address"] = _parse_address(data.get("address"), c, "address")
+    parsed["household_number"] = c.run(inputs.household_number, data["household_number"], "household_number") if data.get("household_number") else None
+    _parse_head(data, parsed, c)
+
+
+def _p_move_out(data, parsed, c):
+    parsed["persons"] = _parse_atena_list(data, c)
+    parsed["destination"] = _parse_outside_address(data.get("destination"), c, "destination", required=True)
+    _parse_head(data, parsed, c)
+
+
+def _p_move_out_confirm(data, parsed, c):
+    parsed["persons"] = _parse_atena_list(data, c)
+    parsed["confirmed_address"] = c.run(inputs.text, data.get("confirmed_address"), "confirmed_address", required=True) or ""
+    parsed["notice_on"] = c.run(inputs.exact_date, data.get("notice_on"), "notice_on", required=True)
+
+
+def _p_birth(data, parsed, c):
+    child = data.get("child")
+    parsed["child"] = _parse_person(child, c, "child")
+    parsed["household_number"] = c.run(inputs.household_number, data.get("household_number"), "household_number")
+
+
+def _p_removal(data, parsed, c):
+    parsed["persons"] = _parse_atena_list(data, c)
+    _parse_head(data, parsed, c)
+
+
+def _p_household_split(data, parsed, c):
+    parsed["persons"] = _parse_atena_list(data, c)
+    rels = data.get("new_relationships") or {}
+    parsed["new_relationships"] = {}
+    for atena, rel in (rels.items() if isinstance(rels, dict) else []):
+        value = c.run(inputs.relationship, rel, f"new_relationships.{atena}")
+        if value:
+            parsed["new_relationships"][str(atena)] = value
+    _parse_head(data, parsed, c)
+
+
+def _p_household_merge(data, parsed, c):
+    parsed["household_number"] = c.run(inputs.household_number, data.get("household_number"), "household_number")
+    parsed["target_household_number"] = c.run(inputs.household_number, data.get("target_household_number"), "target_household_number")
+    rels = data.get("new_relationships") or {}
+    parsed["new_relationships"] = {str(a): c.run(inputs.relationship, r, f"new_relationships.{a}") for a, r in (rels.items() if isinstance(rels, dict) else [])}
+
+
+def _p_household_change(data, parsed, c):
+    parsed["persons"] = _parse_atena_list(data, c)
+    parsed["target_household_number"] = c.run(inputs.household_number, data.get("target_household_number"), "target_household_number")
+    rels = data.get("new_relationships") or {}
+    parsed["new_relationships"] = {str(a): c.run(inputs.relationship, r, f"new_relationships.{a}") for a, r in (rels.items() if isinstance(rels, dict) else [])}
+    _parse_head(data, parsed, c)
+
+
+def _p_head_change(data, parsed, c):
+    parsed["household_number"] = c.run(inputs.household_number, data.get("household_number"), "household_number")
+    _parse_head(data, parsed, c)
+    if not parsed.get("new_head"):
+        c.add(error("field.required", "新しい世帯主を指定してください。", "new_head"))
+
+
+def _p_ex_officio_entry(data, parsed, c):
+    _p_move_in(data, parsed, c)
+    parsed["unregistered_from"] = c.run(inputs.exact_date, data.get("unregistered_from"), "unregistered_from")
+
+
+def _parse_changes(data: dict, parsed: dict, c: inputs.Collector, allowed: set[str]) -> None:
+    parsed["persons"] = _parse_atena_list(data, c)
+    if len(parsed["persons"]) > 1:
+        c.add(error("correction.one_person", "修正は1人ずつ行ってください。", "persons"))
+    changes = data.get("changes")
+    if not isinstance(changes, dict) or not changes:
+        c.add(error("field.required", "修正する項目を入力してください。", "changes"))
+        parsed["changes"] = {}
+        return
+    out: dict[str, Any] = {}
+    for name, value in changes.items():
+        f = f"changes.{name}"
+        if name not in allowed:
+            c.add(error("correction.field_not_allowed", "この異動事由ではこの項目は修正できません。", f))
+            continue
+        if name in NAME_FIELDS - {"family_name_kana", "given_name_kana"} or name in {"hittosha", "alias"}:
+            out[name] = c.run(inputs.kanji_name, value, f, required=name in {"family_name", "given_name"})
+        elif name in {"family_name_kana", "given_name_kana", "alias_kana", "former_surname_kana"}:
+            out[name] = c.run(inputs.kana_name, value, f)
+        elif name in FUZZY_DATE_FIELDS:
+            fd = c.run(inputs.date_value, value, f, required=name == "birth_date", fuzzy=True)
+            out[name] = fd.sort_date if fd else None
+            out[FUZZY_DATE_FIELDS[name]] = "" if fd is None or fd.is_exact else fd.text
+        elif name in DATE_FIELDS or name == "became_foreign_resident_on":
+            out[name] = c.run(inputs.exact_date, value, f)
+        elif name in BOOL_FIELDS:
+            out[name] = inputs.boolean(value)
+        elif name == "sex":
+            out[name] = c.run(inputs.sex, value, f)
+        elif name == "relationship":
+            out[name] = c.run(inputs.relationship, value, f)
+        elif name == "juminhyo_code":
+            out[name] = c.run(inputs.optional_identifier, idr.validate_juminhyo_code, value, f)
+        elif name == "my_number":
+            out[name] = c.run(inputs.optional_identifier, idr.validate_my_number, value, f)
+        elif name == "prev_municipality_code":
+            out[name] = c.run(inputs.municipality_code, value, f)
+        elif name == "alphabet_name":
+            out[name] = c.run(inputs.alphabet_name, value, f, required=True)
+        elif name == "foreign_category":
+            out[name] = c.run(inputs.choice, value, f, inputs.FOREIGN_CATEGORIES)
+        elif name == "residence_card_number":
+            out[name] = c.run(inputs.optional_identifier, idr.validate_residence_card_number, value, f)
+        else:
+            out[name] = c.run(inputs.text, value, f, max_len=1000 if name == "remarks" else 200)
+    parsed["changes"] = out
+
+
+def _corrections(allowed: set[str]) -> Callable:
+    return lambda data, parsed, c: _parse_changes(data, parsed, c, allowed)
+
+
+def _p_former_surname_entry(data, parsed, c):
+    parsed["persons"] = _parse_atena_list(data, c)
+    parsed["former_surname"] = c.run(inputs.kanji_name, data.get("former_surname"), "former_surname", required=True)
+    parsed["former_surname_kana"] = c.run(inputs.kana_name, data.get("former_surname_kana"), "former_surname_kana", required=True)
+
+
+def _p_alias_entry(data, parsed, c):
+    parsed["persons"] = _parse_atena_list(data, c)
+    parsed["alias"] = c.run(inputs.kanji_name, data.get("alias"), "alias", required=True)
+    parsed["alias_kana"] = c.run(inputs.kana_name, data.get("alias_kana"), "alias_kana", required=True)
+
+
+def _p_persons_only(data, parsed, c):
+    parsed["persons"] = _parse_atena_list(data, c)
+
+
+def _p_naturalization(data, parsed, c):
+    parsed["persons"] = _parse_atena_list(data, c)
+    p = data.get("japanese") if isinstance(data.get("japanese"), dict) else {}
+    parsed["family_name"] = c.run(inputs.kanji_name, p.get("family_name"), "japanese.family_name", required=True)
+    parsed["given_name"] = c.run(inputs.kanji_name, p.get("given_name"), "japanese.given_name", required=True)
+    parsed["family_name_kana"] = c.run(inputs.kana_name, p.get("family_name_kana"), "japanese.family_name_kana", required=True)
+    parsed["given_name_kana"] = c.run(inputs.kana_name, p.get("given_name_kana"), "japanese.given_name_kana", required=True)
+    parsed["honseki"] = c.run(inputs.text, p.get("honseki"), "japanese.honseki", required=True)
+    parsed["hittosha"] = c.run(inputs.kanji_name, p.get("hittosha"), "japanese.hittosha") or ""
+
+
+def _p_nationality_loss(data, parsed, c):
+    parsed["persons"] = _parse_atena_list(data, c)
+    p = data.get("foreign") if isinstance(data.get("foreign"), dict) else {}
+    foreign: dict[str, Any] = {}
+    _parse_foreign(p, foreign, c, "foreign", required=True)
+    parsed["foreign"] = foreign
+
+
+def _p_foreign_30_47(data, parsed, c):
+    parsed["persons"] = _parse_atena_list(data, c)
+    p = data.get("foreign") if isinstance(data.get("foreign"), dict) else {}
+    foreign: dict[str, Any] = {}
+    _parse_foreign(p, foreign, c, "foreign", required=True)
+    parsed["foreign"] = foreign
+
+
+def _p_cancel(data, parsed, c):
+    number = data.get("target_document_number")
+    if not number or not isinstance(number, str):
+        c.add(error("field.required", "取り消す異動の受付番号を入力してください。", "target_document_number"))
+    parsed["target_document_number"] = (number or "").strip()
+
+
+PARSERS: dict[str, Callable] = {
+    "move_in": _p_move_in,
+    "move_in_from_abroad": _p_move_in,
+    "move_within": _p_move_within,
+    "move_out": _p_move_out,
+    "move_out_abroad": _p_move_out,
+    "move_out_confirm": _p_move_out_confirm,
+    "birth": _p_birth,
+    "death": _p_removal,
+    "disappearance": _p_removal,
+    "household_split": _p_household_split,
+    "household_merge": _p_household_merge,
+    "household_change": _p_household_change,
+    "head_change": _p_head_change,
+    "ex_officio_entry": _p_ex_officio_entry,
+    "ex_officio_removal": _p_removal,
+    "ex_officio_correction": _corrections(CORRECTABLE_FIELDS),
+    "clerical_correction": _corrections(CORRECTABLE_FIELDS),
+    "minor_correction": _corrections(MINOR_FIELDS),
+    "family_register_change": _corrections(KOSEKI_FIELDS),
+    "former_surname_entry": _p_former_surname_entry,
+    "former_surname_deletion": _p_persons_only,
+    "alias_entry": _p_alias_entry,
+    "alias_deletion": _p_persons_only,
+    "naturalization": _p_naturalization,
+    "nationality_acquisition": _p_naturalization,
+    "nationality_loss": _p_nationality_loss,
+    "foreign_entry_30_46": _p_foreign_entry,
+    "foreign_notification_30_47": _p_foreign_30_47,
+    "cancel_increase": _p_cancel,
+    "cancel_decrease": _p_cancel,
+    "cancel_correction": _p_cancel,
+}
+
+
+def subjects(cmd: Command) -> tuple[set[str], set[str]]:
+    """宛名番号 and 世帯番号 the planner needs loaded (the services lock them)."""
+    d = cmd.data
+    atenas = set(d.get("persons", []) if isinstance(d.get("persons"), list) and d.get("persons") and isinstance(d["persons"][0], str) else [])
+    households = {h for h in (d.get("household_number"), d.get("target_household_number")) if h}
+    if d.get("new_head"):
+        atenas.add(d["new_head"])
+    for key in ("persons", "child"):
+        for p in (d.get(key) if isinstance(d.get(key), list) else [d.get(key)]):
+            if isinstance(p, dict) and p.get("returning_atena_number"):
+                atenas.add(p["returning_atena_number"])
+    return atenas, households
+
+
+# ---------------------------------------------------------------- planning
+
+
+def plan(cmd: Command, ctx: Context) -> Plan:
+    spec = KINDS[cmd.kind]
+    p = Plan(kind=cmd.kind)
+    if cmd.kind not in CANCEL_KINDS:
+        p.issues += dates.check_event_date(cmd.event_date, ctx.today, future_allowed=spec.future_allowed)
+        p.issues += dates.check_notified_on(cmd.notified_on, ctx.today)
+        if spec.notification and dates.is_late(cmd.event_date, cmd.notified_on):
+            p.late_notification = True
+            p.issues.append(dates.late_notification_alert())
+    PLANNERS[cmd.kind](cmd, ctx, p)
+    return p
+
+
+def _current(ctx: Context, atena: str, field: str, p: Plan, *, allow_removed: bool = False) -> dict | None:
+    rec = ctx.persons.get(atena)
+    if rec is None:
+        p.issues.append(error("person.not_found", "指定された住民が見つかりません。", field))
+        return None
+    if rec.get("pending"):
+        p.issues.append(error("person.pending", "この住民には決裁待ち（仮登録）の異動があります。決裁後に入力してください。", field))
+        return None
+    if rec["status"] == REMOVED and not allow_removed:
+        p.issues.append(error("person.removed", "消除された住民（除票）は異動できません。", field))
+        return None
+    return rec
+
+
+def _members(ctx: Context, household: str) -> dict[str, dict]:
+    return {a: ctx.persons[a] for a in ctx.households.get(household, []) if a in ctx.persons}
+
+
+def _next_order(ctx: Context, household: str, extra: int = 0) -> int:
+    orders = [ctx.persons[a]["member_order"] for a in ctx.households.get(household, []) if a in ctx.persons]
+    return (max(orders) if orders else 0) + 1 + extra
+
+
+def _city_address(cmd_addr: dict, ctx: Context, p: Plan, field: str) -> dict | None:
+    area = ctx.areas.get(cmd_addr["area_code"])
+    if area is None:
+        p.issues.append(error("address.area_unknown", "町字コードが住所辞書にありません。", f"{field}.area_code"))
+        return None
+    m = ctx.municipality
+    return {
+        "area": cmd_addr["area_code"],
+        "postal_code": area.get("postal_code", ""),
+        "address": f"{m['prefecture']}{m['name']}{area['name']}{cmd_addr['address_number']}",
+        "address_number": cmd_addr["address_number"],
+        "katagaki": cmd_addr["katagaki"],
+    }
+
+
+def _same_address(a: dict, b: dict) -> bool:
+    return (a.get("address"), a.get("katagaki")) == (b.get("address"), b.get("katagaki"))
+
+
+def _leave(ctx: Context, cmd: Command, p: Plan, leaving: list[str]) -> None:
+    """Apply 世帯主不在 (j490) to every household the leaving persons belong to."""
+    by_household: dict[str, set[str]] = {}
+    for atena in leaving:
+        rec = ctx.persons.get(atena)
+        if rec:
+            by_household.setdefault(rec["household"], set()).add(atena)
+    for household, gone in by_household.items():
+        changes, issues = remaining_head_changes(
+            _members(ctx, household), gone,
+            new_head=cmd.data.get("new_head"), relationships=cmd.data.get("relationships", {}),
+        )
+        p.issues += issues
+        for atena, fields in changes.items():
+            rec = dict(ctx.persons[atena])
+            rec.update(fields)
+            if not any(ch.ref == atena for ch in p.changes):
+                p.changes.append(Change(ref=atena, record=rec))
+            if atena != cmd.data.get("new_head") and fields.get("relationship") == HEAD and len(changes) == 1:
+                p.issues.append(alert("household.head_auto", "残る世帯員が1人のため、その世帯員を世帯主とします。", "persons"))
+
+
+def _new_person_record(ctx: Context, person: dict) -> dict:
+    rec = dict(ctx.blank)
+    for key, value in person.items():
+        if key in rec and value is not None:
+            rec[key] = value
+    rec["my_number"] = person.get("my_number", "")
+    return rec
+
+
+def _match_new_persons(ctx: Context, persons: list[dict], p: Plan, prefix: str) -> list[str | None]:
+    """再転入者 (標準仕様書 j600): a person matched by 個人番号/住民票コード/在留カード番号 must reuse
+    the 除票 (or is an error if still a resident); a 3情報 match is an alert to be resolved."""
+    reuse: list[str | None] = []
+    for i, person in enumerate(persons):
+        field = f"{prefix}.{i}"
+        chosen = person.get("returning_atena_number") or None
+        matches = ctx.id_matches.get(i, [])
+        current = [m for m in matches if m["status"] == RESIDENT]
+        if current:
+            p.issues.append(error("move_in.already_registered", "この方は既に住民として記録されています（二重記載はできません）。", field))
+            reuse.append(None)
+            continue
+        removed = [m for m in matches if m["status"] == REMOVED]
+        if removed:
+            match = removed[0]["atena_number"]
+            if chosen and chosen != match:
+                p.issues.append(error("move_in.returning_mismatch", "番号が一致する除票と異なる宛名番号が指定されています。", field))
+            reuse.append(match)
+            continue
+        if chosen:
+            rec = ctx.persons.get(chosen)
+            if rec is None or rec["status"] != REMOVED:
+                p.issues.append(error("move_in.returning_not_removed", "再転入として指定された宛名番号は除票ではありません。", field))
+                reuse.append(None)
+            else:
+                reuse.append(chosen)
+            continue
+        candidates = ctx.name_matches.get(i, [])
+        if candidates:
+            numbers = "、".join(m["atena_number"] for m in candidates[:5])
+            p.issues.append(alert("move_in.possible_returning_resident",
+                                  f"氏名・性別・生年月日が一致する除票があります（宛名番号 {numbers}）。再転入の場合は宛名番号を指定してください。",
+                                  field, candidates=[m["atena_number"] for m in candidates[:5]]))
+        reuse.append(None)
+    return reuse
+
+
+def _plan_entry(cmd: Command, ctx: Context, p: Plan, *, origin: str) -> None:
+    """転入 (国内・国外), 職権記載, 第30条の46: record new persons at an address in the city."""
+    d = cmd.data
+    addr = _city_address(d["address"], ctx, p, "address") if d.get("address") else None
+    reuse = _match_new_persons(ctx, d["persons"], p, "persons")
+    household = d.get("household_number")
+    if household:
+        members = _members(ctx, household)
+        if not members:
+            p.issues.append(error("household.not_found", "指定された世帯が見つかりません（現存する世帯を指定してください）。", "household_number"))
+            return
+        for i, person in enumerate(d["persons"]):
+            if person["relationship"] == HEAD:
+                p.issues.append(error("household.two_heads", "既存の世帯に入る場合、世帯主は指定できません（世帯主変更を行ってください）。", f"persons.{i}.relationship"))
+        head = next(iter(members.values()))
+        if addr and not _same_address(addr, head):
+            p.issues.append(error("household.address_mismatch", "既存の世帯に入る場合、住所は世帯と同じでなければなりません。", "address"))
+        target = household
+    else:
+        p.issues += check_single_head([(f"persons.{i}.relationship", x["relationship"]) for i, x in enumerate(d["persons"])])
+        target = "new:0"
+    if addr is None:
+        return
+    for i, person in enumerate(d["persons"]):
+        rec = _new_person_record(ctx, {k: v for k, v in person.items() if k != "returning_atena_number"})
+        if reuse[i]:
+            old = ctx.persons[reuse[i]]
+            # a returning former resident keeps 宛名番号 and 住民票コード (標準仕様書 j600)
+            rec["juminhyo_code"] = rec["juminhyo_code"] or old.get("juminhyo_code", "")
+            rec["my_number"] = rec["my_number"] or old.get("my_number", "")
+        rec.update(addr)
+        rec.update(
+            status=RESIDENT,
+            household=target,
+            member_order=(_next_order(ctx, target, i) if household else i + 1),
+            became_resident_on=cmd.event_date,
+            address_set_on=cmd.event_date,
+            notified_on=cmd.notified_on,
+            remarks=d.get("remarks", ""),
+        )
+        prev = d.get("previous_address") or {}
+        rec.update(
+            prev_address=prev.get("address", "") or ("国外" if origin == "abroad" else ""),
+            prev_address_katagaki=prev.get("katagaki", ""),
+            prev_municipality_code=prev.get("municipality_code", ""),
+            prev_head_name=prev.get("head_name", ""),
+        )
+        if rec["resident_type"] == FOREIGN and not rec.get("became_foreign_resident_on"):
+            rec["became_foreign_resident_on"] = cmd.event_date
+        if cmd.kind == "ex_officio_entry" and d.get("unregistered_from"):
+            rec["unregistered_from"] = d["unregistered_from"]
+            rec["unregistered_to"] = cmd.event_date
+        p.changes.append(Change(ref=reuse[i] or f"new:{i}", record=rec, new=reuse[i] is None, reuse_atena=reuse[i]))
+
+
+def _plan_move_in(cmd, ctx, p):
+    _plan_entry(cmd, ctx, p, origin="abroad" if cmd.kind == "move_in_from_abroad" else "domestic")
+
+
+def _plan_foreign_entry(cmd, ctx, p):
+    _plan_entry(cmd, ctx, p, origin="abroad")
+
+
+def _plan_move_within(cmd: Command, ctx: Context, p: Plan) -> None:
+    """転居 (住基法第23条): only the address and, where needed, the household change."""
+    d = cmd.data
+    recs = [r for i, a in enumerate(d["persons"]) if (r := _current(ctx, a, f"persons.{i}", p))]
+    addr = _city_address(d["address"], ctx, p, "address") if d.get("address") else None
+    if not recs or addr is None or p.errors:
+        return
+    for r in recs:
+        if _same_address(r, addr):
+            p.issues.append(alert("move_within.same_address", "転居前と同じ住所です（同一住所への転居）。", "address"))
+            break
+    households = {r["household"] for r in recs}
+    target = d.get("household_number")
+    moving = {r["atena_number"] for r in recs}
+    if target:
+        members = _members(ctx, target)
+        if not members:
+            p.issues.append(error("household.not_found", "指定された世帯が見つかりません。", "household_number"))
+            return
+        if not _same_address(next(iter(members.values())), addr):
+            p.issues.append(error("household.address_mismatch", "転居先の世帯と住所が一致しません。", "address"))
+            return
+        for r in recs:
+            if r["relationship"] == HEAD and r["household"] != target:
+                p.issues.append(error("move_within.head_joins", "世帯主が他の世帯に入る場合は続柄を指定してください（世帯変更）。", "persons"))
+        _leave(ctx, cmd, p, [a for a in moving if ctx.persons[a]["household"] != target])
+    else:
+        whole = all(set(ctx.households.get(h, [])) <= moving for h in households)
+        if len(households) != 1:
+            p.issues.append(error("move_within.many_households", "複数の世帯の転居は世帯ごとに入力してください。", "persons"))
+            return
+        if whole:
+            target = next(iter(households))
+        else:
+            target = "new:0"
+            rels = [(f"persons.{i}", r["relationship"]) for i, r in enumerate(recs)]
+            relmap = d.get("relationships", {})
+            rels = [(f, relmap.get(recs[i]["atena_number"], rel)) for i, (f, rel) in enumerate(rels)]
+            p.issues += check_single_head(rels)
+            _leave(ctx, cmd, p, list(moving))
+    for i, r in enumerate(recs):
+        rec = dict(r)
+        rec.update(addr)
+        rec.update(household=target, address_set_on=cmd.event_date, notified_on=cmd.notified_on,
+                   before_move_address=r["address"])
+        if target.startswith("new:"):
+            rec["relationship"] = d.get("relationships", {}).get(r["atena_number"], r["relationship"])
+            rec["member_order"] = i + 1
+        elif target != r["household"]:
+            rec["relationship"] = d.get("relationships", {}).get(r["atena_number"], r["relationship"])
+            rec["member_order"] = _next_order(ctx, target, i)
+        _put(p, r["atena_number"], rec)
+
+
+def _put(p: Plan, atena: str, rec: dict) -> None:
+    """Record the new state of one person (a later call for the same person replaces it)."""
+    for ch in p.changes:
+        if ch.ref == atena:
+            ch.record = rec
+            return
+    p.changes.append(Change(ref=atena, record=rec))
+
+
+def _plan_move_out(cmd: Command, ctx: Context, p: Plan) -> None:
+    """転出 (住基法第24条). A future 異動日 records a 転出予定; the person stays current until the
+    予定日 passes or the 転入通知 arrives (標準仕様書 j50, j680)."""
+    d = cmd.data
+    recs = [r for i, a in enumerate(d["persons"]) if (r := _current(ctx, a, f"persons.{i}", p))]
+    if not recs:
+        return
+    _leave(ctx, cmd, p, [r["atena_number"] for r in recs])
+    dest = d["destination"]
+    effective = cmd.event_date is not None and cmd.event_date <= ctx.today
+    for r in recs:
+        rec = dict(r)
+        rec.update(
+            move_out_address=dest["address"] if cmd.kind == "move_out" else (dest["address"] or "国外"),
+            move_out_katagaki=dest["katagaki"],
+            move_out_municipality_code=dest["municipality_code"],
+            move_out_head_name=dest["head_name"],
+            move_out_planned_on=cmd.event_date,
+        )
+        if effective:
+            rec.update(status=REMOVED, removal_kind=cmd.kind, removed_on=cmd.event_date, removed_text="")
+        _put(p, r["atena_number"], rec)
+
+
+def _plan_move_out_confirm(cmd: Command, ctx: Context, p: Plan) -> None:
+    """転入通知の受理 (住基法第9条第1項, 標準仕様書 j680): 確定 values are recorded beside the 予定
+    values, never over them; the record becomes a 除票 if it is not one yet."""
+    d = cmd.data
+    for i, a in enumerate(d["persons"]):
+        r = _current(ctx, a, f"persons.{i}", p, allow_removed=True)
+        if r is None:
+            continue
+        if r["removal_kind"] not in ("", "move_out") and r["status"] == REMOVED:
+            p.issues.append(error("move_out_confirm.not_moved_out", "転出の記録がない住民です。", f"persons.{i}"))
+            continue
+        if not r.get("move_out_planned_on"):
+            p.issues.append(error("move_out_confirm.no_move_out", "転出届が記録されていません。", f"persons.{i}"))
+            continue
+        rec = dict(r)
+        rec.update(move_out_confirmed_address=d["confirmed_address"], move_out_confirmed_on=cmd.event_date,
+                   move_in_notice_on=d["notice_on"])
+        if r["status"] == RESIDENT:
+            removed_on = min(cmd.event_date, r["move_out_planned_on"]) if cmd.event_date else r["move_out_planned_on"]
+            rec.update(status=REMOVED, removal_kind="move_out", removed_on=removed_on)
+        _put(p, a, rec)
+
+
+def _plan_birth(cmd: Command, ctx: Context, p: Plan) -> None:
+    """出生 (戸籍届出に基づく職権記載, 標準仕様書 j770): the child joins an existing household."""
+    d = cmd.data
+    household = d["household_number"]
+    members = _members(ctx, household)
+    if not members:
+        p.issues.append(error("household.not_found", "指定された世帯が見つかりません。", "household_number"))
+        return
+    child = d["child"]
+    if child.get("relationship") == HEAD:
+        p.issues.append(error("household.two_heads", "出生した子を世帯主にはできません。", "child.relationship"))
+    if cmd.event and child.get("birth_date") and cmd.event.sort_date != child["birth_date"]:
+        p.issues.append(error("birth.date_mismatch", "異動日（出生日）と生年月日が一致しません。", "event_date"))
+    head = next((m for m in members.values() if m["relationship"] == HEAD), next(iter(members.values())))
+    rec = _new_person_record(ctx, {k: v for k, v in child.items() if k != "returning_atena_number"})
+    rec.update({k: head[k] for k in ("area", "postal_code", "address", "address_number", "katagaki")})
+    rec.update(status=RESIDENT, household=household, member_order=_next_order(ctx, household),
+               became_resident_on=child.get("birth_date"), became_resident_text=child.get("birth_date_text", ""),
+               address_set_on=child.get("birth_date"), address_set_text=child.get("birth_date_text", ""),
+               notified_on=cmd.notified_on, remarks=d.get("remarks", ""))
+    if rec["resident_type"] == FOREIGN:
+        rec["foreign_category"] = rec["foreign_category"] or "transitional_birth"
+        rec["became_foreign_resident_on"] = child.get("birth_date")
+    p.changes.append(Change(ref="new:0", record=rec, new=True))
+
+
+def _plan_removal(cmd: Command, ctx: Context, p: Plan) -> None:
+    """死亡・失踪 (職権消除, 標準仕様書 j810/j820) and 職権消除 (j830)."""
+    d = cmd.data
+    recs = [r for i, a in enumerate(d["persons"]) if (r := _current(ctx, a, f"persons.{i}", p))]
+    _leave(ctx, cmd, p, [r["atena_number"] for r in recs])
+    for r in recs:
+        if cmd.event_date and r["birth_date"] and cmd.event_date < r["birth_date"]:
+            p.issues.append(error("event_date.before_birth", "異動日が生年月日より前です。", "event_date"))
+        rec = dict(r)
+        rec.update(status=REMOVED, removal_kind=cmd.kind, removed_on=cmd.event_date, removed_text=cmd.event_text)
+        _put(p, r["atena_number"], rec)
+
+
+def _household_address(ctx: Context, household: str) -> dict | None:
+    members = _members(ctx, household)
+    return next(iter(members.values())) if members else None
+
+
+def _plan_household_split(cmd: Command, ctx: Context, p: Plan) -> None:
+    """世帯分離 (住基法第25条): some members form a new household at the same address."""
+    d = cmd.data
+    recs = [r for i, a in enumerate(d["persons"]) if (r := _current(ctx, a, f"persons.{i}", p))]
+    if not recs or p.errors:
+        return
+    households = {r["household"] for r in recs}
+    if len(households) != 1:
+        p.issues.append(error("household.many", "同じ世帯の世帯員を指定してください。", "persons"))
+        return
+    household = households.pop()
+    if set(ctx.households.get(household, [])) <= {r["atena_number"] for r in recs}:
+        p.issues.append(error("household_split.whole_household", "世帯全員を分離することはできません。", "persons"))
+        return
+    rels = [(f"new_relationships.{r['atena_number']}", d["new_relationships"].get(r["atena_number"], "")) for r in recs]
+    for f, rel in rels:
+        if not rel:
+            p.issues.append(error("household.relationship_required", "新しい世帯での続柄を入力してください。", f))
+    p.issues += check_single_head([x for x in rels if x[1]])
+    _leave(ctx, cmd, p, [r["atena_number"] for r in recs])
+    for i, r in enumerate(recs):
+        rec = dict(r)
+        rec.update(household="new:0", relationship=d["new_relationships"].get(r["atena_number"], r["relationship"]),
+                   member_order=i + 1, notified_on=cmd.notified_on)
+        _put(p, r["atena_number"], rec)
+
+
+def _plan_household_join(cmd: Command, ctx: Context, p: Plan, movers: list[dict], target: str) -> None:
+    target_members = _members(ctx, target)
+    if not target_members:
+        p.issues.append(error("household.not_found", "異動先の世帯が見つかりません。", "target_household_number"))
+        return
+    target_head = next(iter(target_members.values()))
+    for r in movers:
+        if r["household"] == target:
+            p.issues.append(error("household.same", "既に異動先の世帯に属しています。", "target_household_number"))
+            return
+        if not _same_address(r, target_head):
+            # 世帯変更届 cannot be combined with an address change (標準仕様書 j720)
+            p.issues.append(error("household_change.address_change", "世帯変更と住所の変更は同時にできません。先に転居を入力してください。", "target_household_number"))
+            return
+    for i, r in enumerate(movers):
+        rel = cmd.data["new_relationships"].get(r["atena_number"])
+        if not rel:
+            p.issues.append(error("household.relationship_required", "異動先の世帯主との続柄を入力してください。", f"new_relationships.{r['atena_number']}"))
+            continue
+        if rel == HEAD:
+            p.issues.append(error("household.two_heads", "異動先の世帯には既に世帯主がいます。", f"new_relationships.{r['atena_number']}"))
+            continue
+        rec = dict(r)
+        rec.update(household=target, relationship=rel, member_order=_next_order(ctx, target, i), notified_on=cmd.notified_on)
+        _put(p, r["atena_number"], rec)
+
+
+def _plan_household_merge(cmd: Command, ctx: Context, p: Plan) -> None:
+    """世帯合併 (住基法第25条): a whole household joins another at the same address."""
+    d = cmd.data
+    members = list(_members(ctx, d["household_number"]).values())
+    if not members:
+        p.issues.append(error("household.not_found", "世帯が見つかりません。", "household_number"))
+        return
+    for m in members:
+        _current(ctx, m["atena_number"], "household_number", p)
+    if not p.errors:
+        _plan_household_join(cmd, ctx, p, members, d["target_household_number"])
+
+
+def _plan_household_change(cmd: Command, ctx: Context, p: Plan) -> None:
+    """世帯変更 (住基法第25条): some members move to another household at the same address."""
+    d = cmd.data
+    recs = [r for i, a in enumerate(d["persons"]) if (r := _current(ctx, a, f"persons.{i}", p))]
+    if not recs or p.errors:
+        return
+    _leave(ctx, cmd, p, [r["atena_number"] for r in recs])
+    _plan_household_join(cmd, ctx, p, recs, d["target_household_number"])
+
+
+def _plan_head_change(cmd: Command, ctx: Context, p: Plan) -> None:
+    """世帯主変更 (住基法第25条, 標準仕様書 j730: members' 続柄 re-expressed)."""
+    d = cmd.data
+    members = _members(ctx, d["household_number"])
+    if not members:
+        p.issues.append(error("household.not_found", "世帯が見つかりません。", "household_number"))
+        return
+    for a in members:
+        _current(ctx, a, "household_number", p)
+    if d["new_head"] not in members:
+        p.issues.append(error("household.new_head_not_member", "新しい世帯主は世帯員から選んでください。", "new_head"))
+        return
+    if members[d["new_head"]]["relationship"] == HEAD:
+        p.issues.append(error("head_change.same_head", "既に世帯主です。", "new_head"))
+        return
+    for a, r in members.items():
+        rec = dict(r)
+        if a == d["new_head"]:
+            rec["relationship"] = HEAD
+        else:
+            rel = d["relationships"].get(a)
+            if not rel:
+                p.issues.append(error("household.relationship_required", "新しい世帯主との続柄を入力してください。", f"relationships.{a}"))
+                continue
+            if rel == HEAD:
+                p.issues.append(error("household.two_heads", "世帯主は1世帯に1人です。", f"relationships.{a}"))
+                continue
+            rec["relationship"] = rel
+        rec["notified_on"] = cmd.notified_on
+        _put(p, a, rec)
+
+
+def _plan_correction(cmd: Command, ctx: Context, p: Plan) -> None:
+    """職権修正・誤記修正・軽微な修正・戸籍届出による修正 (標準仕様書 j840–j860, 法第9条第2項)."""
+    d = cmd.data
+    for i, a in enumerate(d["persons"]):
+        r = _current(ctx, a, f"persons.{i}", p, allow_removed=cmd.kind == "clerical_correction")
+        if r is None:
+            continue
+        rec = dict(r)
+        changed = False
+        for name, value in d["changes"].items():
+            if rec.get(name) != value:
+                rec[name] = value
+                changed = True
+        if not changed:
+            p.issues.append(error("correction.no_change", "修正内容が現在の記録と同じです。", "changes"))
+            continue
+        if "relationship" in d["changes"] and (d["changes"]["relationship"] == HEAD) != (r["relationship"] == HEAD):
+            p.issues.append(error("correction.head_via_head_change", "世帯主の変更は世帯主変更で行ってください。", "changes.relationship"))
+        _put(p, a, rec)
+
+
+def _plan_former_surname(cmd: Command, ctx: Context, p: Plan) -> None:
+    """旧氏の記載・削除 (令第30条の13, 第30条の14): Japanese residents only."""
+    d = cmd.data
+    for i, a in enumerate(d["persons"]):
+        r = _current(ctx, a, f"persons.{i}", p)
+        if r is None:
+            continue
+        if r["resident_type"] != JAPANESE:
+            p.issues.append(error("former_surname.japanese_only", "旧氏は日本人住民のみ記載できます。", f"persons.{i}"))
+            continue
+        rec = dict(r)
+        if cmd.kind == "former_surname_entry":
+            rec.update(former_surname=d["former_surname"], former_surname_kana=d["former_surname_kana"])
+        else:
+            if not r["former_surname"]:
+                p.issues.append(error("former_surname.none", "旧氏が記載されていません。", f"persons.{i}"))
+                continue
+            rec.update(former_surname="", former_surname_kana="")
+        _put(p, a, rec)
+
+
+def _plan_alias(cmd: Command, ctx: Context, p: Plan) -> None:
+    """通称の記載・削除 (令第30条の16): foreign residents only; the 通称履歴 keeps every alias
+    with the date and municipality of its entry and deletion (令第30条の27)."""
+    d = cmd.data
+    for i, a in enumerate(d["persons"]):
+        r = _current(ctx, a, f"persons.{i}", p)
+        if r is None:
+            continue
+        if r["resident_type"] != FOREIGN:
+            p.issues.append(error("alias.foreign_only", "通称は外国人住民のみ記載できます。", f"persons.{i}"))
+            continue
+        rec = dict(r)
+        history = [dict(h) for h in r.get("alias_history") or []]
+        when = cmd.event_date.isoformat() if cmd.event_date else ""
+        if cmd.kind == "alias_entry":
+            if r["alias"]:
+                p.issues.append(error("alias.exists", "既に通称が記載されています。先に通称の削除を行ってください。", f"persons.{i}"))
+                continue
+            history.append({"alias": d["alias"], "alias_kana": d["alias_kana"], "recorded_on": when,
+                            "recorded_by": ctx.municipality["code"], "deleted_on": "", "deleted_by": ""})
+            rec.update(alias=d["alias"], alias_kana=d["alias_kana"])
+        else:
+            if not r["alias"]:
+                p.issues.append(error("alias.none", "通称が記載されていません。", f"persons.{i}"))
+                continue
+            for h in reversed(history):
+                if h.get("alias") == r["alias"] and not h.get("deleted_on"):
+                    h.update(deleted_on=when, deleted_by=ctx.municipality["code"])
+                    break
+            rec.update(alias="", alias_kana="")
+        rec["alias_history"] = history
+        _put(p, a, rec)
+
+
+def _plan_naturalization(cmd: Command, ctx: Context, p: Plan) -> None:
+    """帰化・国籍取得 (標準仕様書 j930/j940): the foreign resident's record becomes a Japanese
+    resident's record, keeping 宛名番号, 住民票コード, 個人番号, address and household; the
+    外国人住民となった年月日 becomes the 住民となった年月日."""
+    d = cmd.data
+    for i, a in enumerate(d["persons"]):
+        r = _current(ctx, a, f"persons.{i}", p)
+        if r is None:
+            continue
+        if r["resident_type"] != FOREIGN:
+            p.issues.append(error("naturalization.not_foreign", "外国人住民ではありません。", f"persons.{i}"))
+            continue
+        rec = dict(r)
+        rec.update({k: d[k] for k in ("family_name", "given_name", "family_name_kana", "given_name_kana", "honseki", "hittosha")})
+        rec.update(resident_type=JAPANESE, became_resident_on=r.get("became_foreign_resident_on") or r.get("became_resident_on"))
+        for name in FOREIGN_FIELDS | {"alias", "alias_kana"}:
+            rec[name] = ctx.blank[name]
+        _put(p, a, rec)
+
+
+def _plan_nationality_loss(cmd: Command, ctx: Context, p: Plan) -> None:
+    """国籍喪失 (標準仕様書 j950): the Japanese resident's record becomes a foreign resident's."""
+    d = cmd.data
+    for i, a in enumerate(d["persons"]):
+        r = _current(ctx, a, f"persons.{i}", p)
+        if r is None:
+            continue
+        if r["resident_type"] != JAPANESE:
+            p.issues.append(error("nationality_loss.not_japanese", "日本人住民ではありません。", f"persons.{i}"))
+            continue
+        rec = dict(r)
+        rec.update(d["foreign"])
+        rec.update(resident_type=FOREIGN, honseki="", hittosha="", former_surname="", former_surname_kana="",
+                   became_foreign_resident_on=d["foreign"].get("became_foreign_resident_on") or cmd.event_date)
+        _put(p, a, rec)
+
+
+def _plan_foreign_30_47(cmd: Command, ctx: Context, p: Plan) -> None:
+    """第30条の47 届出: a resident foreigner (e.g. 経過滞在者) becomes 中長期在留者 etc."""
+    d = cmd.data
+    for i, a in enumerate(d["persons"]):
+        r = _current(ctx, a, f"persons.{i}", p)
+        if r is None:
+            continue
+        if r["resident_type"] != FOREIGN:
+            p.issues.append(error("foreign.required", "外国人住民ではありません。", f"persons.{i}"))
+            continue
+        rec = dict(r)
+        rec.update({k: v for k, v in d["foreign"].items() if k not in ("alias", "alias_kana", "became_foreign_resident_on")})
+        _put(p, a, rec)
+
+
+def _plan_cancel(cmd: Command, ctx: Context, p: Plan) -> None:
+    """異動の取消し (標準仕様書 j980): never a delete. For every person the target 異動 touched,
+    a new version restoring the record as it was before is appended; the kind (増/減/修正) must
+    match what the target did. Only possible while the target's version is still the latest."""
+    target = ctx.cancelled
+    if target is None:
+        p.issues.append(error("cancel.not_found", "取り消す異動が見つかりません。", "target_document_number"))
+        return
+    if target["already_cancelled"]:
+        p.issues.append(error("cancel.already_cancelled", "この異動は既に取り消されています。", "target_document_number"))
+        return
+    if target["kind"] in CANCEL_KINDS:
+        p.issues.append(error("cancel.of_cancel", "取消しの取消しはできません。新たな異動で入力してください。", "target_document_number"))
+        return
+    expected = {"entry": "cancel_decrease", "removal": "cancel_increase", "correction": "cancel_correction"}[KINDS[target["kind"]].category]
+    if cmd.kind != expected:
+        p.issues.append(error("cancel.wrong_kind", f"この異動の取消しは「{ {'cancel_decrease': '異動の取消し（減）', 'cancel_increase': '異動の取消し（増）', 'cancel_correction': '異動の取消し（修正）'}[expected] }」です。", "kind"))
+        return
+    for atena, before in target["before"].items():
+        current = ctx.persons.get(atena)
+        if current is None:
+            continue
+        if current.get("pending"):
+            p.issues.append(error("person.pending", "この住民には決裁待ち（仮登録）の異動があります。", "target_document_number"))
+            continue
+        if current["history_no"] != target["after_history_no"][atena]:
+            p.issues.append(error("cancel.later_changes", "この異動の後に別の異動があるため取り消せません。後の異動から取り消してください。", "target_document_number"))
+            continue
+        if before is None:  # the 異動 recorded this person: the record is removed (減)
+            rec = dict(current)
+            rec.update(status=REMOVED, removal_kind=cmd.kind, removed_on=target["event_date"])
+        else:
+            rec = dict(before)
+        _put(p, atena, rec)
+
+
+PLANNERS: dict[str, Callable[[Command, Context, Plan], None]] = {
+    "move_in": _plan_move_in,
+    "move_in_from_abroad": _plan_move_in,
+    "move_within": _plan_move_within,
+    "move_out": _plan_move_out,
+    "move_out_abroad": _plan_move_out,
+    "move_out_confirm": _plan_move_out_confirm,
+    "birth": _plan_birth,
+    "death": _plan_removal,
+    "disappearance": _plan_removal,
+    "household_split": _plan_household_split,
+    "household_merge": _plan_household_merge,
+    "household_change": _plan_household_change,
+    "head_change": _plan_head_change,
+    "ex_officio_entry": _plan_move_in,
+    "ex_officio_removal": _plan_removal,
+    "ex_officio_correction": _plan_correction,
+    "clerical_correction": _plan_correction,
+    "minor_correction": _plan_correction,
+    "family_register_change": _plan_correction,
+    "former_surname_entry": _plan_former_surname,
+    "former_surname_deletion": _plan_former_surname,
+    "alias_entry": _plan_alias,
+    "alias_deletion": _plan_alias,
+    "naturalization": _plan_naturalization,
+    "nationality_acquisition": _plan_naturalization,
+    "nationality_loss": _plan_nationality_loss,
+    "foreign_entry_30_46": _plan_foreign_entry,
+    "foreign_notification_30_47": _plan_foreign_30_47,
+    "cancel_increase": _plan_cancel,
+    "cancel_decrease": _plan_cancel,
+    "cancel_correction": _plan_cancel,
+}

@@ -1,0 +1,169 @@
+"""The one read path of the register (architecture rule 2): every function takes the actor and
+writes an operation-log entry naming the persons it showed (標準仕様書 j1370)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+
+from jumin.audit.services import record as audit_record
+from jumin.core.errors import RuleError, error
+from jumin.identifiers import rules as idr
+from jumin.text.kana import kana_search_key
+
+from .choices import Status
+from .models import Household, Person, PersonVersion, Transaction
+from .rules import inputs
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class SearchQuery:
+    """Search keys of 標準仕様書 j340 (basic search)."""
+
+    kana: str = ""
+    kana_mode: str = "seion"  # seion (清音化) / exact
+    kana_match: str = "prefix"  # prefix / exact
+    kanji: str = ""
+    birth_date: str = ""
+    sex: str = ""
+    area_code: str = ""
+    address: str = ""
+    household_number: str = ""
+    atena_number: str = ""
+    juminhyo_code: str = ""
+    include_removed: bool = False
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    def is_empty(self) -> bool:
+        return not any((self.kana, self.kanji, self.birth_date, self.sex, self.area_code, self.address,
+                        self.household_number, self.atena_number, self.juminhyo_code))
+
+
+def _filters(q: SearchQuery) -> Q:
+    cond = Q()
+    issues = []
+    if q.kana:
+        key = kana_search_key(q.kana, mode="exact" if q.kana_mode == "exact" else "seion")
+        column = "name_kana_exact" if q.kana_mode == "exact" else "name_kana_key"
+        alias = Q(alias_kana_key__startswith=kana_search_key(q.kana, mode="seion")) if q.kana_mode != "exact" else Q(pk__in=[])
+        if q.kana_match == "exact":
+            cond &= Q(**{column: key}) | (Q(alias_kana_key=kana_search_key(q.kana, mode="seion")) if q.kana_mode != "exact" else Q(pk__in=[]))
+        else:
+            cond &= Q(**{f"{column}__startswith": key}) | alias
+    if q.kanji:
+        key = q.kanji.replace(" ", "").replace("\u3000", "")
+        cond &= Q(name_kanji_key__startswith=key) | Q(name_kanji_key__startswith=key.upper()) | Q(alias__startswith=key)
+    if q.birth_date:
+        try:
+            cond &= Q(birth_date=inputs.exact_date(q.birth_date, "birth_date"))
+        except RuleError as exc:
+            issues += exc.issues
+    if q.sex:
+        try:
+            cond &= Q(sex=inputs.sex(q.sex, "sex"))
+        except RuleError as exc:
+            issues += exc.issues
+    if q.area_code:
+        cond &= Q(area__code=q.area_code)
+    if q.address:
+        cond &= Q(address__contains=q.address.strip())
+    if q.household_number:
+        cond &= Q(household__number=idr.normalise_digits(q.household_number))
+    if q.atena_number:
+        cond &= Q(atena_number=idr.normalise_digits(q.atena_number))
+    if q.juminhyo_code:
+        cond &= Q(juminhyo_code=idr.normalise_digits(q.juminhyo_code))
+    if issues:
+        raise RuleError(issues)
+    if not q.include_removed:
+        cond &= Q(status=Status.RESIDENT)
+    return cond
+
+
+def search(*, actor, query: SearchQuery):
+    """Search persons; returns a Django Page of Person. Logs every person shown."""
+    if query.is_empty():
+        raise RuleError([error("search.empty", "検索条件を1つ以上入力してください。")])
+    page_size = max(1, min(query.page_size, 200))
+    qs = (Person.objects.filter(_filters(query)).select_related("household", "area")
+          .order_by("name_kana_key", "birth_date", "atena_number"))
+    paginator = Paginator(qs, page_size)
+    page = paginator.get_page(query.page)
+    audit_record(actor=actor, kind="search", function="registry.search",
+                 targets=[p.atena_number for p in page.object_list],
+                 detail={"criteria": sorted(k for k, v in query.__dict__.items()
+                                            if v and k not in ("page", "page_size", "kana_mode", "kana_match")),
+                         "include_removed": query.include_removed, "count": paginator.count})
+    return page
+
+
+def get_person(*, actor, atena_number: str, purpose: str = "照会") -> Person:
+    p = Person.objects.select_related("household", "area").filter(atena_number=atena_number).first()
+    if p is None:
+        audit_record(actor=actor, kind="read", function="registry.person", targets=[atena_number], result="not_found")
+        raise RuleError([error("person.not_found", "指定された住民が見つかりません。")])
+    audit_record(actor=actor, kind="read", function="registry.person", targets=[p.atena_number], detail={"purpose": purpose})
+    return p
+
+
+def person_history(*, actor, atena_number: str) -> list[PersonVersion]:
+    versions = list(PersonVersion.objects.filter(atena_number=atena_number)
+                    .select_related("transaction", "household", "area", "operator").order_by("history_no"))
+    audit_record(actor=actor, kind="read", function="registry.history", targets=[atena_number])
+    return versions
+
+
+def person_as_of(*, actor, atena_number: str, as_of: dt.date) -> PersonVersion | None:
+    """The record as it stood on ``as_of`` (by 異動日): the latest version whose 異動日 is on or
+    before that date. Versions without 異動日 (e.g. corrections) count from their 処理日."""
+    candidates = PersonVersion.objects.filter(atena_number=atena_number).select_related("household", "area", "transaction")
+    best = None
+    for v in candidates.order_by("history_no"):
+        effective = v.event_date or v.recorded_at.date()
+        if effective <= as_of:
+            best = v
+    audit_record(actor=actor, kind="read", function="registry.as_of", targets=[atena_number],
+                 detail={"as_of": as_of.isoformat()})
+    return best
+
+
+def get_household(*, actor, number: str) -> tuple[Household, list[Person]]:
+    h = Household.objects.filter(number=number).first()
+    if h is None:
+        audit_record(actor=actor, kind="read", function="registry.household", targets=[], result="not_found",
+                     detail={"household_number": number})
+        raise RuleError([error("household.not_found", "指定された世帯が見つかりません。")])
+    members = list(Person.objects.filter(household=h, status=Status.RESIDENT).select_related("area").order_by("member_order", "atena_number"))
+    audit_record(actor=actor, kind="read", function="registry.household", targets=[m.atena_number for m in members],
+                 detail={"household_number": number})
+    return h, members
+
+
+def household_history(*, actor, number: str) -> list[PersonVersion]:
+    versions = list(PersonVersion.objects.filter(household__number=number).select_related("transaction", "operator")
+                    .order_by("recorded_at", "atena_number", "history_no"))
+    audit_record(actor=actor, kind="read", function="registry.household_history",
+                 targets=sorted({v.atena_number for v in versions}), detail={"household_number": number})
+    return versions
+
+
+def pending_transactions(*, actor) -> list[Transaction]:
+    txs = list(Transaction.objects.filter(status="pending").select_related("operator").order_by("processed_at"))
+    audit_record(actor=actor, kind="read", function="registry.pending",
+                 targets=sorted({a for t in txs for a in t.subjects}))
+    return txs
+
+
+def get_transaction(*, actor, document_number: str) -> Transaction:
+    tx = Transaction.objects.select_related("operator", "approver").filter(document_number=document_number).first()
+    if tx is None:
+        raise RuleError([error("transaction.not_found", "指定された異動が見つかりません。")])
+    audit_record(actor=actor, kind="read", function="registry.transaction", targets=tx.subjects,
+                 detail={"document_number": document_number})
+    return tx
