@@ -28,7 +28,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: help venv demo test test-sqlite test-postgres system-deps bench lint clean-db FORCE
 
 help:
-	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
+	@sed -n 's/^#   \(make .*\)/\1/p' $(firstword $(MAKEFILE_LIST))
 
 # --- virtual environment -------------------------------------------------------------------
 # Created from nothing with `python3 -m venv`, reused when present, and the project reinstalled
@@ -97,6 +97,7 @@ test-postgres: $(STAMP)
 	    exit 0; \
 	fi; \
 	rc=0; \
+	echo "+ DATABASE_URL=... JUMIN_TEST_DB_VENDOR=postgresql" $(VPY) -m pytest -m database $(PYTEST_ARGS); \
 	DATABASE_URL="$$pg_url" JUMIN_TEST_DB_VENDOR=postgresql \
 	    $(VPY) -m pytest -m database $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc = 5 ]; then \
@@ -110,9 +111,9 @@ bench: $(STAMP)
 
 lint:
 	@if $(VPY) -m ruff --version >/dev/null 2>&1; then \
-	    $(VPY) -m ruff check src tests scripts; \
+	    $(VPY) -m ruff check src tests scripts bench; \
 	elif command -v ruff >/dev/null 2>&1; then \
-	    ruff check src tests scripts; \
+	    ruff check src tests scripts bench; \
 	else \
 	    echo "lint: ruff is not installed; skipping"; \
 	fi
