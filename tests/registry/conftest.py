@@ -31,7 +31,7 @@ def chief(db, django_user_model):
     return django_user_model.objects.create_user(username="chief1", password="x" * 12, display_name="課長 花子", is_approver=True)
 
 
-def family_move_in(**overrides) -> dict:
+def _family_move_in(**overrides) -> dict:
     data = {
         "event_date": "令和7年4月1日",
         "notified_on": "令和7年4月3日",
@@ -48,3 +48,9 @@ def family_move_in(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+@pytest.fixture
+def family_move_in():
+    """Input of a 3-person 転入届 (世帯主, 妻, 子); keyword arguments override top-level keys."""
+    return _family_move_in

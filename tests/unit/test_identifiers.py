@@ -127,7 +127,9 @@ def test_my_number_accepts_typed_variants(typed):
     assert validate_my_number(typed) == "123456789018"
 
 
-@pytest.mark.parametrize("value", ["", "12345678901", "1234567890189", "12345678901A", "١٢٣٤٥٦٧٨٩٠١٨"])
+@pytest.mark.parametrize(
+    "value", ["", "12345678901", "1234567890189", "12345678901A", "١٢٣٤٥٦٧٨٩٠١٨"]
+)
 def test_my_number_format_errors(value):
     with pytest.raises(RuleError) as exc:
         validate_my_number(value, field="kojin_bango")
@@ -383,7 +385,14 @@ def test_atena_and_household_number_errors():
 
 
 @pytest.mark.parametrize(
-    "typed", ["AB12345678CD", "ab12345678cd", "ＡＢ１２３４５６７８ＣＤ", "AB 1234 5678 CD", "ａｂ12345678ｃｄ\u3000"]
+    "typed",
+    [
+        "AB12345678CD",
+        "ab12345678cd",
+        "ＡＢ１２３４５６７８ＣＤ",
+        "AB 1234 5678 CD",
+        "ａｂ12345678ｃｄ\u3000",
+    ],
 )
 def test_residence_card_number_normalised(typed):
     assert validate_residence_card_number(typed) == "AB12345678CD"
@@ -391,7 +400,16 @@ def test_residence_card_number_normalised(typed):
 
 
 @pytest.mark.parametrize(
-    "value", ["", "A123456789CD", "AB1234567CD", "AB123456789D", "AB12345678C", "AB-12345678-CD", "ÀB12345678CD"]
+    "value",
+    [
+        "",
+        "A123456789CD",
+        "AB1234567CD",
+        "AB123456789D",
+        "AB12345678C",
+        "AB-12345678-CD",
+        "ÀB12345678CD",
+    ],
 )
 def test_card_number_format_errors(value):
     with pytest.raises(RuleError) as exc:

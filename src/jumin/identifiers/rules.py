@@ -266,7 +266,8 @@ def with_check_digit(code5: str, field: str = "lg_code") -> str:
     >>> with_check_digit("13112")
     '131121'
     """
-    digits = _digits_of(code5, 5, code="lg_code.format", label="団体コード（検査数字なし）", field=field)
+    label = "団体コード（検査数字なし）"
+    digits = _digits_of(code5, 5, code="lg_code.format", label=label, field=field)
     return digits + str(local_government_code_check_digit(digits))
 
 

@@ -30,7 +30,7 @@ The ``seion`` key is built in this order (the order matters, see each step):
    and the key is idempotent.
 
 Characters other than kana, spaces and hyphens (kanji, Latin letters …) pass through
-unchanged. Every key satisfies ``kana_search_key(kana_search_key(x, m), m) == kana_search_key(x, m)``.
+unchanged. Keys are idempotent: ``kana_search_key(k, m) == k`` for every key ``k`` of mode ``m``.
 """
 
 from __future__ import annotations
