@@ -230,7 +230,9 @@ _ERA = r"(?P<era>明治|大正|昭和|平成|令和|[明大昭平令MTSHR])"
 
 # Exact dates.
 _ERA_KANJI_FULL = re.compile(rf"^{_ERA}(?P<y>元|{_NUM})年(?P<m>{_NUM})月(?P<d>{_NUM})日$")
-_ERA_SEP_FULL = re.compile(rf"^{_ERA}(?P<y>元|\d{{1,3}})(?P<sep>[./-])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})$")
+_ERA_SEP_FULL = re.compile(
+    rf"^{_ERA}(?P<y>元|\d{{1,3}})(?P<sep>[./-])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})$"
+)
 _SEIREKI_KANJI_FULL = re.compile(r"^(?:西暦)?(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
 _SEIREKI_SEP_FULL = re.compile(r"^(?P<y>\d{4})(?P<sep>[./-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})$")
 _SEIREKI_COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
@@ -610,7 +612,8 @@ def _interval(p: _Parts) -> tuple[date, date, date]:
     last = _month_last_day(gy, p.month)
     if p.part is not None:
         first, final, nominal = _PART_DAYS[p.part]
-        return date(gy, p.month, first), date(gy, p.month, min(final, last)), date(gy, p.month, nominal)
+        end = min(final, last)
+        return date(gy, p.month, first), date(gy, p.month, end), date(gy, p.month, nominal)
     return date(gy, p.month, 1), date(gy, p.month, last), date(gy, p.month, 15)
 
 
@@ -773,7 +776,8 @@ def _parse_fuzzy(text: str, *, allow_fuzzy: bool) -> FuzzyDate:
         if not allow_fuzzy or not _non_calendar_ok(p):
             raise RuleError([issue])
         sd = _non_calendar_sort_date(p)
-        return FuzzyDate(FuzzyKind.NON_CALENDAR, prefix + p.render() + suffix, sd, sd, sd, approximate)
+        shown = prefix + p.render() + suffix
+        return FuzzyDate(FuzzyKind.NON_CALENDAR, shown, sd, sd, sd, approximate)
 
     if not allow_fuzzy:
         raise RuleError([_fuzzy_not_allowed_issue()])

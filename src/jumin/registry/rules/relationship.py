@@ -238,7 +238,8 @@ def _validate(text: str, field: str) -> list[str]:
             )
         elif tok in STANDALONE_TERMS:
             rest = [t for t in tokens if t != tok]
-            sugg = [_JOINER.join(rest)] if tok == HEAD and rest and all(t in CHAIN_ATOMS for t in rest) else []
+            fixable = tok == HEAD and rest and all(t in CHAIN_ATOMS for t in rest)
+            sugg = [_JOINER.join(rest)] if fixable else []
             hint = f"「{sugg[0]}」と記載してください。" if sugg else ""
             issues.append(
                 error(
