@@ -99,7 +99,7 @@ class PersonRecord(models.Model):
     alias_kana = models.CharField("通称（フリガナ）", max_length=120, blank=True)
     alias_history = models.JSONField("通称履歴", default=list, blank=True)
     # 生年月日 (第2号), 性別 (第3号)
-    birth_date = models.DateField("生年月日")
+    birth_date = models.DateField("生年月日", null=True, blank=True)  # None only for 年月日不詳 (j80)
     birth_date_text = models.CharField("生年月日（不詳日表記）", max_length=60, blank=True)
     sex = models.CharField("性別", max_length=1, choices=Sex.choices)
     # 戸籍の表示 (第5号)
