@@ -36,3 +36,45 @@ class Staff(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+
+class ApiToken(models.Model):
+    """A staff member's token for the JSON API (``Authorization: Bearer <token>``).
+
+    The token itself is shown once, when it is issued (``jumin createapitoken``); only its
+    SHA-256 digest is stored. A token carries 256 random bits, so a fast digest is enough: there is
+    nothing to brute-force, unlike a password. A token is never deleted: it is revoked
+    (``revoked_at``), so that the operation log's actors stay explainable."""
+
+    PREFIX = "jmn_"
+
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="api_tokens", verbose_name="職員")
+    name = models.CharField("名称", max_length=100)
+    token_hash = models.CharField("トークンのSHA-256", max_length=64, unique=True)
+    created_at = models.DateTimeField("発行日時", auto_now_add=True)
+    last_used_at = models.DateTimeField("最終使用日時", null=True, blank=True)
+    revoked_at = models.DateTimeField("失効日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "APIトークン"
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.name}"
+
+    @staticmethod
+    def digest(raw: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+    @classmethod
+    def issue(cls, staff: Staff, name: str) -> tuple["ApiToken", str]:
+        """Create a token for ``staff``; returns the row and the token in clear (show it once)."""
+        import secrets
+
+        raw = cls.PREFIX + secrets.token_urlsafe(32)
+        return cls.objects.create(staff=staff, name=name, token_hash=cls.digest(raw)), raw
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

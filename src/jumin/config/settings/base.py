@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "jumin.identifiers",
     "jumin.registry",
     "jumin.api",
+    "ninja",  # serves the Swagger UI assets locally (no CDN)
 ]
 
 MIDDLEWARE = [
@@ -102,6 +103,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.Staff"
+AUTHENTICATION_BACKENDS = ["jumin.accounts.backends.StaffBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "registry:search"
 
