@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 
 from jumin.audit.services import record as audit_record
+from jumin.core import clock
 from jumin.core.errors import RuleError, error
 from jumin.identifiers import rules as idr
 from jumin.text.kana import kana_search_key
@@ -120,12 +121,14 @@ def person_history(*, actor, atena_number: str) -> list[PersonVersion]:
 
 
 def person_as_of(*, actor, atena_number: str, as_of: dt.date) -> PersonVersion | None:
-    """The record as it stood on ``as_of`` (by 異動日): the latest version whose 異動日 is on or
-    before that date. Versions without 異動日 (e.g. corrections) count from their 処理日."""
+    """The record as it stood on ``as_of`` (by 異動日): the latest version (by 履歴番号) whose 異動日
+    is on or before that date, or None before the person was first recorded. A version without
+    異動日 counts from its 処理日 (in JST). A 取消し carries the 異動日 of the 異動 it cancels, so
+    the past reads as corrected; a 転出予定 counts from its 予定日."""
     candidates = PersonVersion.objects.filter(atena_number=atena_number).select_related("household", "area", "transaction")
     best = None
     for v in candidates.order_by("history_no"):
-        effective = v.event_date or v.recorded_at.date()
+        effective = v.event_date or v.recorded_at.astimezone(clock.JST).date()
         if effective <= as_of:
             best = v
     audit_record(actor=actor, kind="read", function="registry.as_of", targets=[atena_number],

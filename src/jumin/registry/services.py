@@ -3,16 +3,25 @@
 ``submit`` takes an explicit actor and the input of one 異動届, validates it with the pure rules,
 and in one database transaction writes the 異動 record, the new full-row version of every person
 it touches, the current projection used by search, and the operation-log entry. ``decide``
-approves or rejects a held (仮登録) 異動. Nothing is written when any rule fails."""
+approves or rejects a held (仮登録) 異動 (標準仕様書 j530). ``apply_due_move_outs`` makes the
+転出予定 whose 予定日 has come take effect (j50). Nothing is written when any rule fails.
+
+Locking: the households concerned are locked first (sorted by 世帯番号), then the persons (sorted
+by 宛名番号). ``expected_versions`` ({世帯番号: version} as read by the clerk) turns a household
+changed meanwhile by another clerk into a ``ConflictError`` instead of a silent overwrite.
+"""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import hashlib
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from django.db import transaction as db_transaction
-from django.db.models import Q
+from django.db import connection, transaction as db_transaction
+from django.db.models import F, Q
 
 from jumin.audit.services import MissingActor, record as audit_record
 from jumin.core import clock, context
@@ -44,6 +53,7 @@ class Result:
     atena_numbers: list[str]
     household_numbers: list[str]
     alerts: list[Issue] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # e.g. 世帯主 set ex officio (j490)
 
     @property
     def held(self) -> bool:
@@ -53,6 +63,10 @@ class Result:
 def _require_actor(actor) -> None:
     if actor is None or getattr(actor, "pk", None) is None or not getattr(actor, "is_active", False):
         raise MissingActor("操作者が指定されていません。")
+
+
+def _conflict(message: str = "他の職員がこの世帯を先に更新しました。最新の内容を確認してから入力し直してください。") -> ConflictError:
+    return ConflictError([error("household.conflict", message, "household_number")])
 
 
 # ------------------------------------------------------------------ records
@@ -85,6 +99,13 @@ def to_record(p: Person) -> dict[str, Any]:
     return rec
 
 
+def _version_record(v: PersonVersion) -> dict[str, Any]:
+    rec = {name: getattr(v, name) for name in RECORD_FIELDS if name not in ("household", "area")}
+    rec["household"] = v.household.number
+    rec["area"] = v.area.code if v.area_id else None
+    return rec
+
+
 def search_keys(rec: dict[str, Any]) -> dict[str, str]:
     kana = f"{rec.get('family_name_kana', '')}{rec.get('given_name_kana', '')}"
     kanji = f"{rec.get('family_name', '')}{rec.get('given_name', '')}"
@@ -106,68 +127,89 @@ def _self_municipality() -> Municipality:
     return m
 
 
-def _new_persons(cmd: rules.Command) -> list[dict]:
-    if isinstance(cmd.data.get("persons"), list) and cmd.data["persons"] and isinstance(cmd.data["persons"][0], dict):
-        return cmd.data["persons"]
-    if isinstance(cmd.data.get("child"), dict):
-        return [cmd.data["child"]]
-    return []
-
-
 def _load_context(cmd: rules.Command, *, today: dt.date, expected_versions: dict[str, int] | None,
                   exclude_pending: Transaction | None = None) -> tuple[rules.Context, dict[str, Household]]:
+    """Everything the planner may look at, read under row locks (households, then persons)."""
     m = _self_municipality()
     ctx = rules.Context(today=today, municipality={"code": m.code, "name": m.name, "prefecture": m.prefecture},
                         blank=blank_record())
     atenas, households = rules.subjects(cmd)
-    cancelled = None
+    households |= set(expected_versions or {})
     if cmd.kind in rules.CANCEL_KINDS:
-        target = (Transaction.objects.select_for_update()
-                  .filter(document_number=cmd.data["target_document_number"], status=TransactionStatus.COMMITTED).first())
-        if target is not None:
-            versions = list(PersonVersion.objects.filter(transaction=target).select_related("household", "area"))
-            before: dict[str, dict | None] = {}
-            after_no: dict[str, int] = {}
-            for v in versions:
-                atenas.add(v.atena_number)
-                after_no[v.atena_number] = v.history_no
-                prev = (PersonVersion.objects.filter(atena_number=v.atena_number, history_no__lt=v.history_no)
-                        .select_related("household", "area").order_by("-history_no").first())
-                before[v.atena_number] = _version_record(prev) if prev else None
-                if prev:
-                    households.add(prev.household.number)
-            cancelled = {"kind": target.kind, "event_date": target.event_date, "before": before,
-                         "after_history_no": after_no, "already_cancelled": target.cancelled_by.exists(),
-                         "transaction": target}
-    # households of the persons concerned, then lock households (sorted) before persons
-    for number in Person.objects.filter(atena_number__in=atenas).values_list("household__number", flat=True):
-        households.add(number)
+        ctx.cancelled = _load_cancel_target(cmd.data["target_document_number"], atenas, households)
+    persons = rules.new_persons(cmd)
+    _lock_identities(persons)
+    atenas |= _match_identities(ctx, persons)
+    locked = _lock(ctx, atenas, households, expected_versions=expected_versions, exclude_pending=exclude_pending)
+    for matches in ctx.id_matches.values():  # the 除票 to reuse as read under their row lock
+        matches[:] = [ctx.persons.get(m["atena_number"], m) for m in matches]
+    area_codes = {cmd.data["address"].get("area_code")} if isinstance(cmd.data.get("address"), dict) else set()
+    area_codes |= {r["area"] for r in ctx.persons.values() if r.get("area")}
+    ctx.areas = {a.code: {"name": a.name, "postal_code": a.postal_code}
+                 for a in Area.objects.filter(municipality=m, code__in=[c for c in area_codes if c])}
+    _load_move_out_plans(ctx)
+    return ctx, locked
+
+
+def _lock(ctx: rules.Context, atenas: set[str], households: set[str], *, expected_versions: dict[str, int] | None,
+          exclude_pending: Transaction | None) -> dict[str, Household]:
+    """Lock the households concerned (and those of the persons named), check the clerk's
+    ``expected_versions``, then lock and load the persons named and every current member."""
+    households = households | set(Person.objects.filter(atena_number__in=atenas).values_list("household__number", flat=True))
     locked = {h.number: h for h in Household.objects.select_for_update().filter(number__in=sorted(households)).order_by("number")}
     for number, version in (expected_versions or {}).items():
         h = locked.get(number)
         if h is None or h.version != int(version):
-            raise ConflictError([error("household.conflict",
-                                       "他の職員がこの世帯を先に更新しました。最新の内容を確認してから入力し直してください。",
-                                       "household_number")])
+            raise _conflict()
     qs = (Person.objects.select_for_update(of=("self",))
           .filter(Q(atena_number__in=atenas) | Q(household__number__in=list(locked), status=Status.RESIDENT))
           .select_related("household", "area").order_by("atena_number"))
     for p in qs:
         if p.household.number not in locked and p.atena_number in atenas and p.status == Status.RESIDENT:
-            raise ConflictError([error("household.conflict", "他の職員が同時に更新しています。もう一度入力してください。", "")])
+            # the person changed household between the first read and the lock
+            raise _conflict("他の職員が同時に更新しています。もう一度入力してください。")
         rec = to_record(p)
         if exclude_pending is not None and p.pending_transaction_id == exclude_pending.pk:
             rec["pending"] = False
         ctx.persons[p.atena_number] = rec
         if p.status == Status.RESIDENT:
             ctx.households.setdefault(p.household.number, []).append(p.atena_number)
-    for number in ctx.households:
-        ctx.households[number].sort(key=lambda a: ctx.persons[a]["member_order"])
-    area_codes = {a.get("area_code") for a in (cmd.data.get("address"),) if isinstance(a, dict)}
-    area_codes |= {r["area"] for r in ctx.persons.values() if r.get("area")}
-    ctx.areas = {a.code: {"name": a.name, "postal_code": a.postal_code}
-                 for a in Area.objects.filter(municipality=m, code__in=[c for c in area_codes if c])}
-    for i, person in enumerate(_new_persons(cmd)):
+    for members in ctx.households.values():
+        members.sort(key=lambda a: (ctx.persons[a]["member_order"], a))
+    return locked
+
+
+def _identity_keys(person: dict) -> list[str]:
+    keys = []
+    if person.get("juminhyo_code"):
+        keys.append(f"juminhyo_code:{person['juminhyo_code']}")
+    if person.get("my_number"):
+        keys.append(f"my_number:{protection.digest(person['my_number'])}")
+    if person.get("residence_card_number"):
+        keys.append(f"residence_card:{person['residence_card_number']}")
+    return keys
+
+
+def _lock_identities(persons: list[dict]) -> None:
+    """Two clerks recording the same person at the same time (same 住民票コード, 個人番号 or 在留カード
+    番号) must not both succeed: on PostgreSQL a transaction-scoped advisory lock per number makes
+    the second wait, and its identity match then sees the first one's record (二重記載の防止).
+    SQLite serialises writers anyway."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted({key for person in persons for key in _identity_keys(person)})
+    with connection.cursor() as cur:
+        for key in keys:
+            digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)])
+
+
+def _match_identities(ctx: rules.Context, persons: list[dict]) -> set[str]:
+    """二重記載の防止・再転入者 (標準仕様書 j600): for each person to be recorded, the existing records
+    with the same 住民票コード / 個人番号 / 在留カード番号, and the 除票 with the same 氏名・性別・生年月日.
+    Returns the 宛名番号 of the 除票 matched by number, which the caller locks (they are reused)."""
+    reusable: set[str] = set()
+    for i, person in enumerate(persons):
         cond = Q()
         if person.get("juminhyo_code"):
             cond |= Q(juminhyo_code=person["juminhyo_code"])
@@ -177,35 +219,71 @@ def _load_context(cmd: rules.Command, *, today: dt.date, expected_versions: dict
             cond |= Q(residence_card_number=person["residence_card_number"])
         if cond:
             ctx.id_matches[i] = [to_record(p) for p in Person.objects.filter(cond).select_related("household", "area")]
+            reusable |= {m["atena_number"] for m in ctx.id_matches[i] if m["status"] == Status.REMOVED}
         kanji = f"{person.get('family_name', '')}{person.get('given_name', '')}" or (person.get("alphabet_name") or "").upper()
         if kanji and person.get("birth_date"):
             ctx.name_matches[i] = [to_record(p) for p in Person.objects.filter(
                 status=Status.REMOVED, name_kanji_key=kanji, sex=person.get("sex"), birth_date=person["birth_date"]
-            ).select_related("household", "area")[:5]]
-        returning = person.get("returning_atena_number")
-        if returning and returning not in ctx.persons:
-            p = Person.objects.filter(atena_number=returning).select_related("household", "area").first()
-            if p:
-                ctx.persons[returning] = to_record(p)
-    if cancelled:
-        ctx.cancelled = cancelled
-    return ctx, locked
+            ).select_related("household", "area").order_by("atena_number")[:5]]
+    return reusable
 
 
-def _version_record(v: PersonVersion) -> dict[str, Any]:
-    rec = {name: getattr(v, name) for name in RECORD_FIELDS if name not in ("household", "area")}
-    rec["household"] = v.household.number
-    rec["area"] = v.area.code if v.area_id else None
-    return rec
+def _load_cancel_target(document_number: str, atenas: set[str], households: set[str]) -> dict | None:
+    """異動の取消し (j980): the target 異動 and, for every person it touched, the record as it was
+    before its first version and the 履歴番号 of its last one (a 転出 that took effect later, or a
+    帰化, writes two versions of the same person)."""
+    target = (Transaction.objects.select_for_update()
+              .filter(document_number=document_number, status=TransactionStatus.COMMITTED).first())
+    if target is None:
+        return None
+    before: dict[str, dict | None] = {}
+    after_no: dict[str, int] = {}
+    for v in PersonVersion.objects.filter(transaction=target).order_by("atena_number", "history_no"):
+        if v.atena_number in after_no:
+            after_no[v.atena_number] = v.history_no
+            continue
+        atenas.add(v.atena_number)
+        after_no[v.atena_number] = v.history_no
+        prev = (PersonVersion.objects.filter(atena_number=v.atena_number, history_no__lt=v.history_no)
+                .select_related("household", "area").order_by("-history_no").first())
+        before[v.atena_number] = _version_record(prev) if prev else None
+        if prev:
+            households.add(prev.household.number)
+    return {"kind": target.kind, "event_date": target.event_date, "before": before, "after_history_no": after_no,
+            "already_cancelled": target.cancelled_by.filter(status=TransactionStatus.COMMITTED).exists(),
+            "transaction": target}
 
 
-# ------------------------------------------------------------------ submit / decide
+def _transaction_input(tx: Transaction) -> dict:
+    """The input of a 異動 as stored (a held one keeps it under "input", 個人番号 encrypted beside)."""
+    payload = tx.payload if isinstance(tx.payload, dict) else {}
+    return payload["input"] if "input" in payload and "protected" in payload else payload
+
+
+def _load_move_out_plans(ctx: rules.Context) -> None:
+    """For every 転出予定者 loaded: the kind of their 転出届 and what it said about the 世帯主 of
+    those who stay (applied when the 転出 takes effect)."""
+    planned = [a for a, r in ctx.persons.items() if r["status"] == Status.RESIDENT and r.get("move_out_planned_on")]
+    for atena in planned:
+        v = (PersonVersion.objects.filter(atena_number=atena, reason__in=rules.MOVE_OUT_KINDS)
+             .select_related("transaction").order_by("-history_no").first())
+        if v is not None:
+            ctx.move_out_plans[atena] = {"kind": v.transaction.kind, "document_number": v.transaction.document_number,
+                                         **rules.head_instruction(_transaction_input(v.transaction))}
+
+
+# ------------------------------------------------------------------ submit / check / decide
 
 
 def submit(*, actor, kind: str, data: dict[str, Any], hold: bool = False,
            acknowledged: Iterable[str] = (), expected_versions: dict[str, int] | None = None) -> Result:
-    """Validate and record one 異動届. ``hold=True`` enters it as 仮登録 for approval (j530)."""
+    """Validate and record one 異動届. ``hold=True`` enters it as 仮登録 for approval (j530).
+
+    Raises RuleError (errors, nothing written), AlertsRequireAcknowledgement (alerts whose codes
+    are not in ``acknowledged``), ConflictError (a household in ``expected_versions`` changed) or
+    MissingActor."""
     _require_actor(actor)
+    acknowledged = list(acknowledged)
     today = clock.today()
     cmd = rules.parse(kind, data, today)
     with db_transaction.atomic():
@@ -213,8 +291,10 @@ def submit(*, actor, kind: str, data: dict[str, Any], hold: bool = False,
         plan = rules.plan(cmd, ctx)
         _raise_for(plan, acknowledged)
         if hold:
-            return _hold(actor, cmd, plan, data, acknowledged)
-        return _apply(actor, cmd, plan, ctx, locked, data=data, acknowledged=acknowledged)
+            return _hold(actor, cmd, plan, ctx, data, acknowledged)
+        tx = _new_transaction(actor, cmd, plan, ctx, payload=_jsonable(data), acknowledged=acknowledged,
+                              status=TransactionStatus.COMMITTED)
+        return _apply(actor, cmd, plan, ctx, locked, tx)
 
 
 def check(*, actor, kind: str, data: dict[str, Any]) -> list[Issue]:
@@ -235,44 +315,57 @@ def check(*, actor, kind: str, data: dict[str, Any]) -> list[Issue]:
 def _raise_for(plan: rules.Plan, acknowledged: Iterable[str]) -> None:
     if plan.errors:
         raise RuleError(plan.errors)
-    missing = [a for a in plan.alerts if a.code not in set(acknowledged)]
+    acknowledged = set(acknowledged)
+    missing = [a for a in plan.alerts if a.code not in acknowledged]
     if missing:
         raise AlertsRequireAcknowledgement(missing)
 
 
-def _new_transaction(actor, cmd: rules.Command, plan: rules.Plan, data, acknowledged, status: str) -> Transaction:
-    ctx = context.current()
+def _event_date(cmd: rules.Command, ctx: rules.Context) -> dt.date | None:
+    """異動日; a 取消し carries the 異動日 of the 異動 it cancels."""
+    if cmd.kind in rules.CANCEL_KINDS:
+        return (ctx.cancelled or {}).get("event_date")
+    return cmd.event_date
+
+
+def _new_transaction(actor, cmd: rules.Command, plan: rules.Plan, ctx: rules.Context, *, payload: dict,
+                     acknowledged: Iterable[str], status: str) -> Transaction:
+    request = context.current()
     return Transaction.objects.create(
         document_number=numbering.new_document_number(clock.today().year),
-        kind=cmd.kind, status=status, event_date=cmd.event_date, event_date_text=cmd.event_text,
+        kind=cmd.kind, status=status, event_date=_event_date(cmd, ctx), event_date_text=cmd.event_text,
         notified_on=cmd.notified_on, late_notification=plan.late_notification, operator=actor,
-        terminal=ctx.terminal, channel=ctx.channel, payload=_jsonable(data),
+        terminal=request.terminal, channel=request.channel, payload=payload,
         acknowledged_alerts=sorted({a.code for a in plan.alerts} & set(acknowledged)),
     )
 
 
 def _jsonable(data: Any) -> Any:
+    """The input as kept in Transaction.payload: JSON values only, and the 個人番号 replaced by a
+    mark — it is never stored in clear (番号法第12条)."""
     if isinstance(data, dict):
-        return {str(k): _jsonable(v) for k, v in data.items() if k not in ("my_number",)} | (
-            {"my_number": "(保護)"} if isinstance(data, dict) and data.get("my_number") else {})
-    if isinstance(data, list):
+        return {str(k): ("(保護)" if k == "my_number" else _jsonable(v))
+                for k, v in data.items() if not (k == "my_number" and not v)}
+    if isinstance(data, (list, tuple)):
         return [_jsonable(v) for v in data]
     if isinstance(data, (dt.date, dt.datetime)):
         return data.isoformat()
     return data
 
 
-def _hold(actor, cmd, plan, data, acknowledged) -> Result:
-    tx = _new_transaction(actor, cmd, plan, data, acknowledged, TransactionStatus.PENDING)
-    # the payload must keep the 個人番号 to be applied later: store it encrypted beside
-    tx.payload = {"input": _jsonable(data), "protected": _protect_numbers(data)}
-    existing = [ch.ref for ch in plan.changes if not ch.new]
+def _hold(actor, cmd: rules.Command, plan: rules.Plan, ctx: rules.Context, data, acknowledged) -> Result:
+    """仮登録 (j530): the 異動 is kept with its input (個人番号 encrypted beside it) and blocks every
+    other 異動 on the persons it touches; no version is written until 決裁."""
+    payload = {"input": _jsonable(data), "protected": _protect_numbers(data)}
+    tx = _new_transaction(actor, cmd, plan, ctx, payload=payload, acknowledged=acknowledged,
+                          status=TransactionStatus.PENDING)
+    existing = list(dict.fromkeys(ch.ref for ch in plan.changes if not ch.new))
     tx.subjects = existing
-    tx.save(update_fields=["payload", "subjects"])
+    tx.save(update_fields=["subjects"])
     Person.objects.filter(atena_number__in=existing).update(pending_transaction=tx)
     audit_record(actor=actor, kind="write", function=f"registry.hold.{cmd.kind}", targets=existing,
                  detail={"document_number": tx.document_number})
-    return Result(transaction=tx, atena_numbers=existing, household_numbers=[], alerts=plan.alerts)
+    return Result(transaction=tx, atena_numbers=existing, household_numbers=[], alerts=plan.alerts, notices=plan.notices)
 
 
 def _protect_numbers(data: Any, path: str = "") -> dict[str, str]:
@@ -284,15 +377,13 @@ def _protect_numbers(data: Any, path: str = "") -> dict[str, str]:
                 out[p] = protection.encrypt(str(v))
             else:
                 out |= _protect_numbers(v, p)
-    elif isinstance(data, list):
+    elif isinstance(data, (list, tuple)):
         for i, v in enumerate(data):
             out |= _protect_numbers(v, f"{path}.{i}")
     return out
 
 
 def _restore_numbers(data: Any, protected: dict[str, str]) -> Any:
-    import copy
-
     data = copy.deepcopy(data)
     for path, cipher in protected.items():
         parts = path.split(".")
@@ -303,9 +394,11 @@ def _restore_numbers(data: Any, protected: dict[str, str]) -> Any:
     return data
 
 
-def decide(*, actor, document_number: str, approve: bool, note: str = "") -> Result:
-    """決裁 of a 仮登録 (標準仕様書 j530). Approval re-validates against the current register and
-    commits exactly as a direct entry would; rejection releases the persons."""
+def decide(*, actor, document_number: str, approve: bool, note: str = "", acknowledged: Iterable[str] = ()) -> Result:
+    """決裁 of a 仮登録 (標準仕様書 j530) by a 決裁権限 holder other than the clerk who entered it.
+    Approval re-validates against the register as it is now and commits exactly as a direct entry
+    would (届出日 as entered; alerts acknowledged at entry, plus ``acknowledged`` for new ones);
+    rejection releases the persons. Either way the encrypted 個人番号 kept for the 決裁 is dropped."""
     _require_actor(actor)
     if not getattr(actor, "is_approver", False):
         raise PermissionDenied([error("permission.approve", "決裁の権限がありません。")])
@@ -317,38 +410,69 @@ def decide(*, actor, document_number: str, approve: bool, note: str = "") -> Res
             raise PermissionDenied([error("decide.self_approval", "自分が入力した異動は決裁できません。")])
         if not approve:
             Person.objects.filter(pending_transaction=tx).update(pending_transaction=None)
-            tx.status, tx.approver, tx.decided_at, tx.decision_note = TransactionStatus.REJECTED, actor, clock.now(), note
-            tx.save(update_fields=["status", "approver", "decided_at", "decision_note"])
+            _close(tx, actor, TransactionStatus.REJECTED, note)
             audit_record(actor=actor, kind="approve", function="registry.reject", targets=tx.subjects,
                          detail={"document_number": tx.document_number})
             return Result(transaction=tx, atena_numbers=list(tx.subjects), household_numbers=[])
         data = _restore_numbers(tx.payload["input"], tx.payload.get("protected", {}))
+        if tx.notified_on:
+            data["notified_on"] = tx.notified_on.isoformat()
         today = clock.today()
         cmd = rules.parse(tx.kind, data, today)
         ctx, locked = _load_context(cmd, today=today, expected_versions=None, exclude_pending=tx)
         plan = rules.plan(cmd, ctx)
-        _raise_for(plan, tx.acknowledged_alerts)
-        result = _apply(actor, cmd, plan, ctx, locked, existing_tx=tx)
-        tx.status, tx.approver, tx.decided_at, tx.decision_note = TransactionStatus.COMMITTED, actor, clock.now(), note
-        tx.save(update_fields=["status", "approver", "decided_at", "decision_note"])
+        acknowledged = set(tx.acknowledged_alerts) | set(acknowledged)
+        _raise_for(plan, acknowledged)
+        tx.acknowledged_alerts = sorted({a.code for a in plan.alerts} & acknowledged)
+        result = _apply(actor, cmd, plan, ctx, locked, tx)
         Person.objects.filter(pending_transaction=tx).update(pending_transaction=None)
+        _close(tx, actor, TransactionStatus.COMMITTED, note)
         audit_record(actor=actor, kind="approve", function="registry.approve", targets=result.atena_numbers,
                      detail={"document_number": tx.document_number})
         return result
 
 
+def _close(tx: Transaction, actor, status: str, note: str) -> None:
+    tx.status, tx.approver, tx.decided_at, tx.decision_note = status, actor, clock.now(), note
+    tx.payload = _transaction_input(tx)
+    tx.save(update_fields=["status", "approver", "decided_at", "decision_note", "payload", "acknowledged_alerts"])
+
+
+# ------------------------------------------------------------------ writing
+
+
 def _apply(actor, cmd: rules.Command, plan: rules.Plan, ctx: rules.Context, locked: dict[str, Household],
-           *, data=None, acknowledged=(), existing_tx: Transaction | None = None) -> Result:
-    tx = existing_tx or _new_transaction(actor, cmd, plan, data, acknowledged, TransactionStatus.COMMITTED)
+           tx: Transaction) -> Result:
+    """Write the plan of ``cmd`` as versions of ``tx``, then the 異動 record and the log entry."""
+    atenas, households = _write_versions(tx.operator, tx, plan.changes, locked, reason=cmd.kind,
+                                         event_date=_event_date(cmd, ctx), event_text=cmd.event_text,
+                                         reported_on=cmd.notified_on)
+    tx.subjects = atenas
+    if cmd.kind in rules.CANCEL_KINDS and ctx.cancelled:
+        tx.cancels = ctx.cancelled["transaction"]
+    tx.save(update_fields=["subjects", "cancels"])
+    audit_record(actor=actor, kind="write", function=f"registry.{cmd.kind}", targets=atenas,
+                 my_number_accessed=any(ch.record.get("my_number") for ch in plan.changes),
+                 detail={"document_number": tx.document_number})
+    return Result(transaction=tx, atena_numbers=atenas, household_numbers=households, alerts=plan.alerts,
+                  notices=plan.notices)
+
+
+def _write_versions(operator, tx: Transaction, changes: list[rules.Change], locked: dict[str, Household], *,
+                    reason: str, event_date: dt.date | None, event_text: str,
+                    reported_on: dt.date | None) -> tuple[list[str], list[str]]:
+    """For each change: update the person's current projection and append its full-row version
+    (標準仕様書 j200) naming the ``operator`` (入力者: the clerk who entered the 異動, also when an
+    approver commits it); bump the version of every household touched. Returns (宛名番号, 世帯番号)."""
     now = clock.now()
     new_households: dict[str, Household] = {}
-    areas = {a.code: a for a in Area.objects.filter(code__in={ch.record.get("area") for ch in plan.changes if ch.record.get("area")},
-                                                     municipality__is_self=True)}
-    touched_households: set[str] = set()
-    atenas: list[str] = []
+    areas = {a.code: a for a in Area.objects.filter(
+        code__in={ch.record.get("area") for ch in changes if ch.record.get("area")}, municipality__is_self=True)}
     existing = {p.atena_number: p for p in Person.objects.filter(
-        atena_number__in=[ch.ref for ch in plan.changes if not ch.new]).select_related("household")}
-    for ch in plan.changes:
+        atena_number__in=[ch.ref for ch in changes if not ch.new]).select_related("household")}
+    touched: set[str] = set()
+    atenas: list[str] = []
+    for ch in changes:
         rec = dict(ch.record)
         number = rec["household"]
         if number.startswith("new:"):
@@ -357,20 +481,18 @@ def _apply(actor, cmd: rules.Command, plan: rules.Plan, ctx: rules.Context, lock
             household = new_households[number]
         else:
             household = locked.get(number) or Household.objects.get(number=number)
-        touched_households.add(household.number)
         if ch.new:
             person = Person(atena_number=numbering.new_atena_number())
         else:
             person = existing[ch.ref]
-            touched_households.add(person.household.number)
+            touched.add(person.household.number)
+        touched.add(household.number)
         my_number = rec.pop("my_number", "")
         if ch.reuse_atena and not rec.get("my_number_cipher"):
             # a returning former resident keeps the 個人番号 on record (標準仕様書 j600)
             rec["my_number_cipher"], rec["my_number_digest"] = person.my_number_cipher, person.my_number_digest
         for name in RECORD_FIELDS:
-            if name in ("household", "area"):
-                continue
-            if name in rec:
+            if name not in ("household", "area") and name in rec:
                 setattr(person, name, rec[name])
         if my_number:
             person.my_number_cipher = protection.encrypt(my_number)
@@ -385,22 +507,61 @@ def _apply(actor, cmd: rules.Command, plan: rules.Plan, ctx: rules.Context, lock
         person.pending_transaction = None
         person.save()
         version = PersonVersion(person=person, atena_number=person.atena_number, history_no=person.history_no,
-                                transaction=tx, reason=cmd.kind,
-                                event_date=cmd.event_date if cmd.kind not in rules.CANCEL_KINDS else (ctx.cancelled or {}).get("event_date"),
-                                event_date_text=cmd.event_text, reported_on=cmd.notified_on, recorded_at=now, operator=actor)
+                                transaction=tx, reason=ch.reason or reason, event_date=event_date,
+                                event_date_text=event_text, reported_on=reported_on, recorded_at=now, operator=operator)
         for name in RECORD_FIELDS:
             setattr(version, name, getattr(person, name))
         version.save()
-        atenas.append(person.atena_number)
-    if touched_households:
-        from django.db.models import F
+        if person.atena_number not in atenas:
+            atenas.append(person.atena_number)
+    if touched:
+        Household.objects.filter(number__in=touched).update(version=F("version") + 1)
+    return atenas, sorted(touched)
 
-        Household.objects.filter(number__in=touched_households).update(version=F("version") + 1)
-    tx.subjects = atenas
-    if cmd.kind in rules.CANCEL_KINDS and ctx.cancelled:
-        tx.cancels = ctx.cancelled["transaction"]
-    tx.save(update_fields=["subjects", "cancels"])
-    audit_record(actor=actor, kind="write", function=f"registry.{cmd.kind}", targets=atenas,
-                 my_number_accessed=any(ch.record.get("my_number") for ch in plan.changes),
+
+# ------------------------------------------------------------------ batch
+
+
+@dataclass
+class DueMoveOuts:
+    results: list[Result] = field(default_factory=list)
+    failures: dict[str, list[Issue]] = field(default_factory=dict)  # 受付番号 of the 転出届 → why not
+
+
+def apply_due_move_outs(*, actor, today: dt.date | None = None) -> DueMoveOuts:
+    """転出予定日の到来 (標準仕様書 j50): every 転出予定者 whose 予定日 has come without a 転入通知
+    becomes a 除票 as of the 予定日, and 世帯主不在 (j490) is applied as their 転出届 said. The new
+    versions belong to the 転出届 itself (so that its 取消し undoes both steps). One database
+    transaction per 転出届; one that cannot be applied (e.g. the household changed so that a new
+    世帯主 must be named) is reported in ``failures`` and left for the clerk. Run daily."""
+    _require_actor(actor)
+    today = today or clock.today()
+    due = defaultdict(list)
+    for atena in (Person.objects.filter(status=Status.RESIDENT, move_out_planned_on__lte=today, pending_transaction=None)
+                  .order_by("atena_number").values_list("atena_number", flat=True)):
+        v = (PersonVersion.objects.filter(atena_number=atena, reason__in=rules.MOVE_OUT_KINDS)
+             .select_related("transaction").order_by("-history_no").first())
+        if v is not None:
+            due[v.transaction_id].append(atena)
+    out = DueMoveOuts()
+    for tx_id, atenas in due.items():
+        tx = Transaction.objects.get(pk=tx_id)
+        try:
+            with db_transaction.atomic():
+                out.results.append(_move_out_effect(actor, tx, atenas, today))
+        except RuleError as exc:
+            out.failures[tx.document_number] = exc.issues
+    return out
+
+
+def _move_out_effect(actor, tx: Transaction, atenas: list[str], today: dt.date) -> Result:
+    cmd = rules.Command(kind=tx.kind, event=None, notified_on=today, data={"persons": atenas})
+    ctx, locked = _load_context(cmd, today=today, expected_versions=None)
+    plan = rules.plan_move_out_effect(ctx, atenas)
+    if plan.errors:
+        raise RuleError(plan.errors)
+    written, households = _write_versions(actor, tx, plan.changes, locked, reason=tx.kind, event_date=tx.event_date,
+                                          event_text="", reported_on=tx.notified_on)
+    audit_record(actor=actor, kind="write", function="registry.move_out_effective", targets=written,
                  detail={"document_number": tx.document_number})
-    return Result(transaction=tx, atena_numbers=atenas, household_numbers=sorted(touched_households), alerts=plan.alerts)
+    return Result(transaction=tx, atena_numbers=written, household_numbers=households, notices=plan.notices)

@@ -33,6 +33,15 @@ def check_notified_on(notified_on: dt.date, today: dt.date) -> list[Issue]:
     return []
 
 
+def check_notified_after_event(event_date: dt.date | None, notified_on: dt.date) -> list[Issue]:
+    """A 転入届・転居届・世帯変更届 and the 第30条の46/47 届出 are made after the event ("転入をした日
+    から十四日以内", 住基法第22条・第23条・第25条・第30条の46・第30条の47); only a 転出届 may precede it
+    (第24条 "転出をする者は、あらかじめ")."""
+    if event_date is not None and notified_on < event_date:
+        return [error("notified_on.before_event", "届出日が異動日より前です（転出届を除き、届出は異動の後に行います）。", "notified_on")]
+    return []
+
+
 def is_late(event_date: dt.date | None, notified_on: dt.date) -> bool:
     """True when the 届出 came more than 14 days after the 異動日 (届出期間経過)."""
     return event_date is not None and (notified_on - event_date).days > NOTIFICATION_PERIOD_DAYS

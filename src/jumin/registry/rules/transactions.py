@@ -72,14 +72,21 @@ class Context:
     # for each new person (index): 除票 matched by 3情報 (氏名・性別・生年月日)
     name_matches: dict[int, list[dict]] = field(default_factory=dict)
     cancelled: dict | None = None  # for 異動の取消し: the target transaction and its versions
+    # 宛名番号 of a 転出予定者 → what the 転出届 said: {"kind", "document_number", "new_head",
+    # "relationships"}; used when the 転出 takes effect (転入通知 or 予定日 reached)
+    move_out_plans: dict[str, dict] = field(default_factory=dict)
 
 
 @dataclass
 class Change:
+    """One new version of one person's record. A plan may hold two changes for the same person
+    (帰化: the 外国人住民票 is 消除 and a 日本人住民票 is 記載); each becomes its own version."""
+
     ref: str  # 宛名番号, or "new:N" for a person the 異動 records for the first time
     record: dict[str, Any]
     new: bool = False
     reuse_atena: str | None = None  # returning former resident: the 除票's 宛名番号 is reused
+    reason: str | None = None  # 異動事由 of this version when it differs from the 異動's kind
 
 
 @dataclass
@@ -88,6 +95,7 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     late_notification: bool = False
+    notices: list[str] = field(default_factory=list)  # told to the clerk, nothing to acknowledge
 
     @property
     def errors(self) -> list[Issue]:
@@ -153,7 +161,7 @@ KINDS: dict[str, KindSpec] = {
     "nationality_acquisition": KindSpec("correction", "令第8条の2（国籍取得）", False),
     "nationality_loss": KindSpec("correction", "令第8条の2（国籍喪失）", False),
     "foreign_entry_30_46": KindSpec("entry", "住基法第30条の46", True),
-    "foreign_notification_30_47": KindSpec("correction", "住基法第30条の47", True),
+    "foreign_notification_30_47": KindSpec("entry", "住基法第30条の47", True),
     "cancel_increase": KindSpec("entry", "令第12条第3項（異動の取消し）", False),
     "cancel_decrease": KindSpec("removal", "令第12条第3項（異動の取消し）", False),
     "cancel_correction": KindSpec("correction", "令第12条第3項（異動の取消し）", False),
@@ -310,29 +318,46 @@ def _parse_head(data: dict, parsed: dict, c: inputs.Collector) -> None:
             parsed["relationships"][str(atena)] = value
 
 
-def _p_move_in(data, parsed, c):
+def _p_entry(data, parsed, c, *, default_type: str | None = None, previous: str = "required") -> None:
+    """Persons recorded at an address in the city: 転入, 職権記載, 第30条の46, 第30条の47.
+    ``previous`` says whether the 従前の住所 is "required", "optional" or "none" (not a 転入)."""
     persons = data.get("persons")
     if not isinstance(persons, list) or not persons:
-        c.add(error("field.required", "転入者を1人以上入力してください。", "persons"))
+        c.add(error("field.required", "記載する住民を1人以上入力してください。", "persons"))
         persons = []
-    parsed["persons"] = [_parse_person(p, c, f"persons.{i}") for i, p in enumerate(persons)]
+    parsed["persons"] = [_parse_person(p, c, f"persons.{i}", default_type=default_type) for i, p in enumerate(persons)]
     parsed["address"] = _parse_address(data.get("address"), c, "address")
-    parsed["previous_address"] = _parse_outside_address(data.get("previous_address"), c, "previous_address", required=True)
+    if previous == "none":
+        parsed["previous_address"] = _parse_outside_address(None, c, "previous_address", required=False)
+    else:
+        parsed["previous_address"] = _parse_outside_address(
+            data.get("previous_address"), c, "previous_address", required=previous == "required")
     parsed["household_number"] = c.run(inputs.household_number, data["household_number"], "household_number") if data.get("household_number") else None
+
+
+def _p_move_in(data, parsed, c):
+    _p_entry(data, parsed, c)
+
+
+def _p_foreign_only(parsed, c, article: str) -> None:
+    for i, p in enumerate(parsed["persons"]):
+        if p.get("resident_type") != FOREIGN:
+            c.add(error("foreign.required", f"第{article}による届出は外国人住民のみです。", f"persons.{i}.resident_type"))
 
 
 def _p_foreign_entry(data, parsed, c):
-    persons = data.get("persons")
-    if not isinstance(persons, list) or not persons:
-        c.add(error("field.required", "転入者を1人以上入力してください。", "persons"))
-        persons = []
-    parsed["persons"] = [_parse_person(p, c, f"persons.{i}", default_type=FOREIGN) for i, p in enumerate(persons)]
-    for i, p in enumerate(parsed["persons"]):
-        if p.get("resident_type") != FOREIGN:
-            c.add(error("foreign.required", "第30条の46による転入は外国人住民のみです。", f"persons.{i}.resident_type"))
-    parsed["address"] = _parse_address(data.get("address"), c, "address")
-    parsed["previous_address"] = _parse_outside_address(data.get("previous_address"), c, "previous_address", required=False)
-    parsed["household_number"] = c.run(inputs.household_number, data["household_number"], "household_number") if data.get("household_number") else None
+    """住基法第30条の46: a 中長期在留者等 entering from abroad; 転入前住所 may be blank (j910)."""
+    _p_entry(data, parsed, c, default_type=FOREIGN, previous="optional")
+    _p_foreign_only(parsed, c, "30条の46")
+
+
+def _p_foreign_30_47(data, parsed, c):
+    """住基法第30条の47: a foreigner already living in the city (not a 外国人住民 yet, e.g. 短期滞在)
+    becomes a 中長期在留者等 — recorded like a 国外転入 (j920) but without a 従前の住所; the
+    住所を定めた年月日 may be earlier than the 異動日."""
+    _p_entry(data, parsed, c, default_type=FOREIGN, previous="none")
+    _p_foreign_only(parsed, c, "30条の47")
+    parsed["address_set_on"] = c.run(inputs.exact_date, data.get("address_set_on"), "address_set_on")
 
 
 def _p_move_within(data, parsed, c):
@@ -358,6 +383,7 @@ def _p_move_out_confirm(data, parsed, c):
     parsed["persons"] = _parse_atena_list(data, c)
     parsed["confirmed_address"] = c.run(inputs.text, data.get("confirmed_address"), "confirmed_address", required=True) or ""
     parsed["notice_on"] = c.run(inputs.exact_date, data.get("notice_on"), "notice_on", required=True)
+    _parse_head(data, parsed, c)
 
 
 def _p_birth(data, parsed, c):
@@ -371,33 +397,50 @@ def _p_removal(data, parsed, c):
     _parse_head(data, parsed, c)
 
 
-def _p_household_split(data, parsed, c):
-    parsed["persons"] = _parse_atena_list(data, c)
+def _no_address_change(data: dict, c: inputs.Collector) -> None:
+    """世帯変更届 cannot be combined with an address change (標準仕様書 j720: 実装しない)."""
+    if data.get("address") or data.get("destination"):
+        c.add(error("household_change.address_change",
+                    "世帯の変更と住所の変更は同時にできません。先に転居を入力してください。", "address"))
+
+
+def _parse_new_relationships(data: dict, parsed: dict, c: inputs.Collector) -> None:
+    """新しい世帯での続柄: 宛名番号 → 続柄 (relative to the 世帯主 of the household joined)."""
     rels = data.get("new_relationships") or {}
     parsed["new_relationships"] = {}
-    for atena, rel in (rels.items() if isinstance(rels, dict) else []):
+    if not isinstance(rels, dict):
+        c.add(error("input.type", "続柄の指定が正しくありません。", "new_relationships"))
+        return
+    for atena, rel in rels.items():
         value = c.run(inputs.relationship, rel, f"new_relationships.{atena}")
         if value:
             parsed["new_relationships"][str(atena)] = value
+
+
+def _p_household_split(data, parsed, c):
+    _no_address_change(data, c)
+    parsed["persons"] = _parse_atena_list(data, c)
+    _parse_new_relationships(data, parsed, c)
     _parse_head(data, parsed, c)
 
 
 def _p_household_merge(data, parsed, c):
+    _no_address_change(data, c)
     parsed["household_number"] = c.run(inputs.household_number, data.get("household_number"), "household_number")
     parsed["target_household_number"] = c.run(inputs.household_number, data.get("target_household_number"), "target_household_number")
-    rels = data.get("new_relationships") or {}
-    parsed["new_relationships"] = {str(a): c.run(inputs.relationship, r, f"new_relationships.{a}") for a, r in (rels.items() if isinstance(rels, dict) else [])}
+    _parse_new_relationships(data, parsed, c)
 
 
 def _p_household_change(data, parsed, c):
+    _no_address_change(data, c)
     parsed["persons"] = _parse_atena_list(data, c)
     parsed["target_household_number"] = c.run(inputs.household_number, data.get("target_household_number"), "target_household_number")
-    rels = data.get("new_relationships") or {}
-    parsed["new_relationships"] = {str(a): c.run(inputs.relationship, r, f"new_relationships.{a}") for a, r in (rels.items() if isinstance(rels, dict) else [])}
+    _parse_new_relationships(data, parsed, c)
     _parse_head(data, parsed, c)
 
 
 def _p_head_change(data, parsed, c):
+    _no_address_change(data, c)
     parsed["household_number"] = c.run(inputs.household_number, data.get("household_number"), "household_number")
     _parse_head(data, parsed, c)
     if not parsed.get("new_head"):
@@ -405,7 +448,8 @@ def _p_head_change(data, parsed, c):
 
 
 def _p_ex_officio_entry(data, parsed, c):
-    _p_move_in(data, parsed, c)
+    """職権記載 (住所設定・未届転入): the 従前の住所 may be unknown."""
+    _p_entry(data, parsed, c, previous="optional")
     parsed["unregistered_from"] = c.run(inputs.exact_date, data.get("unregistered_from"), "unregistered_from")
 
 
@@ -496,14 +540,6 @@ def _p_nationality_loss(data, parsed, c):
     parsed["foreign"] = foreign
 
 
-def _p_foreign_30_47(data, parsed, c):
-    parsed["persons"] = _parse_atena_list(data, c)
-    p = data.get("foreign") if isinstance(data.get("foreign"), dict) else {}
-    foreign: dict[str, Any] = {}
-    _parse_foreign(p, foreign, c, "foreign", required=True)
-    parsed["foreign"] = foreign
-
-
 def _p_cancel(data, parsed, c):
     number = data.get("target_document_number")
     if not number or not isinstance(number, str):
@@ -546,43 +582,114 @@ PARSERS: dict[str, Callable] = {
 }
 
 
-def subjects(cmd: Command) -> tuple[set[str], set[str]]:
-    """宛名番号 and 世帯番号 the planner needs loaded (the services lock them)."""
+def new_persons(cmd: Command) -> list[dict]:
+    """The persons a 記載 records for the first time (転入・職権記載・第30条の46/47・出生)."""
     d = cmd.data
-    atenas = set(d.get("persons", []) if isinstance(d.get("persons"), list) and d.get("persons") and isinstance(d["persons"][0], str) else [])
+    if isinstance(d.get("child"), dict):
+        return [d["child"]]
+    persons = d.get("persons")
+    if isinstance(persons, list):
+        return [p for p in persons if isinstance(p, dict)]
+    return []
+
+
+def subjects(cmd: Command) -> tuple[set[str], set[str]]:
+    """宛名番号 and 世帯番号 the planner needs loaded (the services lock them). The members of
+    every household concerned are loaded by the services as well."""
+    d = cmd.data
+    persons = d.get("persons")
+    atenas = {a for a in persons if isinstance(a, str)} if isinstance(persons, list) else set()
     households = {h for h in (d.get("household_number"), d.get("target_household_number")) if h}
     if d.get("new_head"):
         atenas.add(d["new_head"])
-    for key in ("persons", "child"):
-        for p in (d.get(key) if isinstance(d.get(key), list) else [d.get(key)]):
-            if isinstance(p, dict) and p.get("returning_atena_number"):
-                atenas.add(p["returning_atena_number"])
+    atenas |= {p["returning_atena_number"] for p in new_persons(cmd) if p.get("returning_atena_number")}
     return atenas, households
+
+
+def head_instruction(data: Any) -> dict[str, Any]:
+    """What a (stored) 転出届 said about the 世帯主 of those who stay: {"new_head", "relationships"}.
+    Invalid parts are dropped: they were validated when the 届出 was accepted."""
+    c = inputs.Collector()
+    parsed: dict[str, Any] = {}
+    _parse_head(data if isinstance(data, dict) else {}, parsed, c)
+    return {"new_head": parsed.get("new_head"), "relationships": parsed.get("relationships", {})}
 
 
 # ---------------------------------------------------------------- planning
 
 
 def plan(cmd: Command, ctx: Context) -> Plan:
+    """Every check of 標準仕様書 第4章 that applies to ``cmd`` and the new records it produces.
+
+    Date rules first (j480 異動日, j570 届出日, 住基法第22条〜第25条 届出期間), then the kind's own
+    planner, then the rules that hold for every kind: nothing touches a person held by a
+    仮登録 (j530), and every household keeps exactly one 世帯主 (住基法第7条第4号)."""
     spec = KINDS[cmd.kind]
     p = Plan(kind=cmd.kind)
+    p.issues += dates.check_notified_on(cmd.notified_on, ctx.today)
     if cmd.kind not in CANCEL_KINDS:
         p.issues += dates.check_event_date(cmd.event_date, ctx.today, future_allowed=spec.future_allowed)
-        p.issues += dates.check_notified_on(cmd.notified_on, ctx.today)
-        if spec.notification and dates.is_late(cmd.event_date, cmd.notified_on):
-            p.late_notification = True
-            p.issues.append(dates.late_notification_alert())
+        if spec.notification:
+            if cmd.kind not in MOVE_OUT_KINDS:  # only a 転出届 may precede the move (法第24条)
+                p.issues += dates.check_notified_after_event(cmd.event_date, cmd.notified_on)
+            if dates.is_late(cmd.event_date, cmd.notified_on):
+                p.late_notification = True
+                p.issues.append(dates.late_notification_alert())
     PLANNERS[cmd.kind](cmd, ctx, p)
+    _finish(ctx, p)
     return p
 
 
+def _finish(ctx: Context, p: Plan) -> None:
+    _check_pending(ctx, p)
+    if not p.errors:
+        p.issues += _check_households(ctx, p)
+
+
+def _check_pending(ctx: Context, p: Plan) -> None:
+    """仮登録 (標準仕様書 j530): a person held by a 異動 awaiting 決裁 is changed by nothing else,
+    not even indirectly (a 世帯主 set ex officio, a 続柄 re-expressed by a 世帯主変更)."""
+    reported = {i.params.get("atena") for i in p.issues if i.code == "person.pending"}
+    for ch in p.changes:
+        rec = ctx.persons.get(ch.ref)
+        if rec and rec.get("pending") and ch.ref not in reported:
+            reported.add(ch.ref)
+            p.issues.append(_pending_error("persons", ch.ref))
+
+
+def _pending_error(field: str, atena: str) -> Issue:
+    return error("person.pending", "この住民には決裁待ち（仮登録）の異動があります。決裁後に入力してください。",
+                 field, atena=atena)
+
+
+def _check_households(ctx: Context, p: Plan) -> list[Issue]:
+    """住基法第7条第4号: after the 異動 every household that still has members has exactly one
+    世帯主. The kinds check this with precise messages; this is the net under all of them."""
+    final = {ch.ref: ch.record for ch in p.changes}  # the last version of each person counts
+    touched = {rec["household"] for rec in final.values()}
+    touched |= {ctx.persons[ref]["household"] for ref in final if ref in ctx.persons}
+    issues = []
+    for household in sorted(touched):
+        members = {a: r for a, r in _members(ctx, household).items() if a not in final}
+        members |= {ref: rec for ref, rec in final.items()
+                    if rec["household"] == household and rec["status"] == RESIDENT}
+        heads = sum(1 for r in members.values() if r["relationship"] == HEAD)
+        if members and heads == 0:
+            issues.append(error("household.no_head", "この異動の後、世帯主のいない世帯が残ります。世帯主を指定してください。", "persons"))
+        elif heads > 1:
+            issues.append(error("household.two_heads", "この異動の後、世帯主が2人いる世帯ができます。世帯主は1世帯に1人です。", "persons"))
+    return issues
+
+
 def _current(ctx: Context, atena: str, field: str, p: Plan, *, allow_removed: bool = False) -> dict | None:
+    """The current record of a person the 異動 names, or None with the reason recorded: unknown,
+    held by a 仮登録 (j530), or a 除票 (a 消除 person cannot be moved)."""
     rec = ctx.persons.get(atena)
     if rec is None:
         p.issues.append(error("person.not_found", "指定された住民が見つかりません。", field))
         return None
     if rec.get("pending"):
-        p.issues.append(error("person.pending", "この住民には決裁待ち（仮登録）の異動があります。決裁後に入力してください。", field))
+        p.issues.append(_pending_error(field, atena))
         return None
     if rec["status"] == REMOVED and not allow_removed:
         p.issues.append(error("person.removed", "消除された住民（除票）は異動できません。", field))
@@ -590,7 +697,23 @@ def _current(ctx: Context, atena: str, field: str, p: Plan, *, allow_removed: bo
     return rec
 
 
+def _residents(ctx: Context, atenas: list[str], p: Plan, *, staying: bool = False) -> list[dict]:
+    """The current records of the persons listed in ``persons``. ``staying=True`` also refuses a
+    転出予定者 (they leave the city; a 転居 or 世帯 change would be undone by the 転出)."""
+    out = []
+    for i, atena in enumerate(atenas):
+        rec = _current(ctx, atena, f"persons.{i}", p)
+        if rec is None:
+            continue
+        if staying and rec.get("move_out_planned_on"):
+            p.issues.append(error("person.move_out_planned", "転出予定の住民です。先に転出の取消しを行ってください。", f"persons.{i}"))
+            continue
+        out.append(rec)
+    return out
+
+
 def _members(ctx: Context, household: str) -> dict[str, dict]:
+    """Current resident members of a household, in 世帯内の並び順."""
     return {a: ctx.persons[a] for a in ctx.households.get(household, []) if a in ctx.persons}
 
 
@@ -599,16 +722,21 @@ def _next_order(ctx: Context, household: str, extra: int = 0) -> int:
     return (max(orders) if orders else 0) + 1 + extra
 
 
+def _compose_address(ctx: Context, area: dict, address_number: str) -> str:
+    m = ctx.municipality
+    return f"{m['prefecture']}{m['name']}{area['name']}{address_number}"
+
+
 def _city_address(cmd_addr: dict, ctx: Context, p: Plan, field: str) -> dict | None:
+    """An address in the city from the 住所辞書 (標準仕様書 1.3.3): 町字コード + 番地 + 方書."""
     area = ctx.areas.get(cmd_addr["area_code"])
     if area is None:
         p.issues.append(error("address.area_unknown", "町字コードが住所辞書にありません。", f"{field}.area_code"))
         return None
-    m = ctx.municipality
     return {
         "area": cmd_addr["area_code"],
         "postal_code": area.get("postal_code", ""),
-        "address": f"{m['prefecture']}{m['name']}{area['name']}{cmd_addr['address_number']}",
+        "address": _compose_address(ctx, area, cmd_addr["address_number"]),
         "address_number": cmd_addr["address_number"],
         "katagaki": cmd_addr["katagaki"],
     }
@@ -618,26 +746,48 @@ def _same_address(a: dict, b: dict) -> bool:
     return (a.get("address"), a.get("katagaki")) == (b.get("address"), b.get("katagaki"))
 
 
-def _leave(ctx: Context, cmd: Command, p: Plan, leaving: list[str]) -> None:
-    """Apply 世帯主不在 (j490) to every household the leaving persons belong to."""
+def _display_name(rec: dict) -> str:
+    name = f"{rec.get('family_name', '')}\u3000{rec.get('given_name', '')}".strip("\u3000")
+    return name or rec.get("alphabet_name", "") or rec.get("atena_number", "")
+
+
+def _put(p: Plan, atena: str, rec: dict, *, reason: str | None = None) -> None:
+    """Record the new state of one person (a later call for the same person replaces it)."""
+    for ch in p.changes:
+        if ch.ref == atena:
+            ch.record, ch.reason = rec, reason
+            return
+    p.changes.append(Change(ref=atena, record=rec, reason=reason))
+
+
+def _leave(ctx: Context, p: Plan, leaving: list[str], *, new_head: str | None = None,
+           relationships: dict[str, str] | None = None, apply: bool = True) -> None:
+    """世帯主不在 (標準仕様書 j490) for every household the ``leaving`` persons leave.
+
+    One member stays → that member becomes 世帯主 ex officio (no acknowledgement: the clerk is
+    told). Two or more stay → the entry must name the new 世帯主 and every other staying member's
+    続柄 to them (j730), otherwise it is an error. The staying members' versions carry the 異動事由
+    世帯主変更. ``apply=False`` only checks: for a 転出予定 the change is made when it takes effect."""
     by_household: dict[str, set[str]] = {}
     for atena in leaving:
         rec = ctx.persons.get(atena)
-        if rec:
+        if rec and rec["status"] == RESIDENT:
             by_household.setdefault(rec["household"], set()).add(atena)
     for household, gone in by_household.items():
-        changes, issues = remaining_head_changes(
-            _members(ctx, household), gone,
-            new_head=cmd.data.get("new_head"), relationships=cmd.data.get("relationships", {}),
-        )
+        members = _members(ctx, household)
+        changes, issues = remaining_head_changes(members, gone, new_head=new_head, relationships=relationships or {})
         p.issues += issues
+        if issues or not apply:
+            continue
+        staying = [a for a in members if a not in gone]
         for atena, fields in changes.items():
-            rec = dict(ctx.persons[atena])
+            if any(ch.ref == atena for ch in p.changes):
+                continue
+            rec = dict(members[atena])
             rec.update(fields)
-            if not any(ch.ref == atena for ch in p.changes):
-                p.changes.append(Change(ref=atena, record=rec))
-            if atena != cmd.data.get("new_head") and fields.get("relationship") == HEAD and len(changes) == 1:
-                p.issues.append(alert("household.head_auto", "残る世帯員が1人のため、その世帯員を世帯主とします。", "persons"))
+            p.changes.append(Change(ref=atena, record=rec, reason="head_change"))
+            if len(staying) == 1:
+                p.notices.append(f"残る世帯員が1人のため、{_display_name(rec)}を世帯主としました（標準仕様書 j490）。")
 
 
 def _new_person_record(ctx: Context, person: dict) -> dict:
@@ -650,19 +800,25 @@ def _new_person_record(ctx: Context, person: dict) -> dict:
 
 
 def _match_new_persons(ctx: Context, persons: list[dict], p: Plan, prefix: str) -> list[str | None]:
-    """再転入者 (標準仕様書 j600): a person matched by 個人番号/住民票コード/在留カード番号 must reuse
-    the 除票 (or is an error if still a resident); a 3情報 match is an alert to be resolved."""
+    """二重記載の防止と再転入者 (標準仕様書 j600). A person matched by 個人番号・住民票コード・在留カード
+    番号 to a current resident is an error (already registered); matched so to a 除票, the 除票's
+    宛名番号 (and 住民票コード, 個人番号) is reused automatically. A match by 氏名・性別・生年月日 alone
+    is an alert offering the candidates; naming one in ``returning_atena_number`` reuses it.
+    Returns, per person, the 宛名番号 to reuse or None."""
     reuse: list[str | None] = []
     for i, person in enumerate(persons):
         field = f"{prefix}.{i}"
         chosen = person.get("returning_atena_number") or None
         matches = ctx.id_matches.get(i, [])
-        current = [m for m in matches if m["status"] == RESIDENT]
-        if current:
+        if any(m["status"] == RESIDENT for m in matches):
             p.issues.append(error("move_in.already_registered", "この方は既に住民として記録されています（二重記載はできません）。", field))
             reuse.append(None)
             continue
         removed = [m for m in matches if m["status"] == REMOVED]
+        if len({m["atena_number"] for m in removed}) > 1:
+            p.issues.append(error("move_in.ambiguous_returning", "番号が一致する除票が複数あります。番号を確認してください。", field))
+            reuse.append(None)
+            continue
         if removed:
             match = removed[0]["atena_number"]
             if chosen and chosen != match:
@@ -672,23 +828,30 @@ def _match_new_persons(ctx: Context, persons: list[dict], p: Plan, prefix: str) 
         if chosen:
             rec = ctx.persons.get(chosen)
             if rec is None or rec["status"] != REMOVED:
-                p.issues.append(error("move_in.returning_not_removed", "再転入として指定された宛名番号は除票ではありません。", field))
+                p.issues.append(error("move_in.returning_not_removed", "再転入として指定された宛名番号は除票ではありません。", f"{field}.returning_atena_number"))
                 reuse.append(None)
             else:
                 reuse.append(chosen)
             continue
-        candidates = ctx.name_matches.get(i, [])
+        candidates = [m["atena_number"] for m in ctx.name_matches.get(i, [])][:5]
         if candidates:
-            numbers = "、".join(m["atena_number"] for m in candidates[:5])
             p.issues.append(alert("move_in.possible_returning_resident",
-                                  f"氏名・性別・生年月日が一致する除票があります（宛名番号 {numbers}）。再転入の場合は宛名番号を指定してください。",
-                                  field, candidates=[m["atena_number"] for m in candidates[:5]]))
+                                  f"氏名・性別・生年月日が一致する除票があります（宛名番号 {'、'.join(candidates)}）。"
+                                  "再転入の場合は宛名番号を指定してください。",
+                                  field, candidates=candidates))
         reuse.append(None)
     return reuse
 
 
+def _former_record(ctx: Context, index: int, atena: str) -> dict:
+    return ctx.persons.get(atena) or next(m for m in ctx.id_matches.get(index, []) if m["atena_number"] == atena)
+
+
 def _plan_entry(cmd: Command, ctx: Context, p: Plan, *, origin: str) -> None:
-    """転入 (国内・国外), 職権記載, 第30条の46: record new persons at an address in the city."""
+    """転入 (国内・国外, 住基法第22条), 職権記載 (令第12条), 第30条の46 and 第30条の47: record new
+    persons at an address in the city, in a new household (exactly one 世帯主) or joining an
+    existing one at the same address. ``origin``: "domestic", "abroad" (転入前住所 defaults to
+    国外) or "in_japan" (第30条の47: not a 転入, no 従前の住所)."""
     d = cmd.data
     addr = _city_address(d["address"], ctx, p, "address") if d.get("address") else None
     reuse = _match_new_persons(ctx, d["persons"], p, "persons")
@@ -701,8 +864,7 @@ def _plan_entry(cmd: Command, ctx: Context, p: Plan, *, origin: str) -> None:
         for i, person in enumerate(d["persons"]):
             if person["relationship"] == HEAD:
                 p.issues.append(error("household.two_heads", "既存の世帯に入る場合、世帯主は指定できません（世帯主変更を行ってください）。", f"persons.{i}.relationship"))
-        head = next(iter(members.values()))
-        if addr and not _same_address(addr, head):
+        if addr and not _same_address(addr, next(iter(members.values()))):
             p.issues.append(error("household.address_mismatch", "既存の世帯に入る場合、住所は世帯と同じでなければなりません。", "address"))
         target = household
     else:
@@ -710,25 +872,22 @@ def _plan_entry(cmd: Command, ctx: Context, p: Plan, *, origin: str) -> None:
         target = "new:0"
     if addr is None:
         return
+    prev = d.get("previous_address") or {}
     for i, person in enumerate(d["persons"]):
         rec = _new_person_record(ctx, {k: v for k, v in person.items() if k != "returning_atena_number"})
         if reuse[i]:
-            old = ctx.persons[reuse[i]]
             # a returning former resident keeps 宛名番号 and 住民票コード (標準仕様書 j600)
+            old = _former_record(ctx, i, reuse[i])
             rec["juminhyo_code"] = rec["juminhyo_code"] or old.get("juminhyo_code", "")
-            rec["my_number"] = rec["my_number"] or old.get("my_number", "")
         rec.update(addr)
         rec.update(
             status=RESIDENT,
             household=target,
             member_order=(_next_order(ctx, target, i) if household else i + 1),
             became_resident_on=cmd.event_date,
-            address_set_on=cmd.event_date,
+            address_set_on=d.get("address_set_on") or cmd.event_date,
             notified_on=cmd.notified_on,
             remarks=d.get("remarks", ""),
-        )
-        prev = d.get("previous_address") or {}
-        rec.update(
             prev_address=prev.get("address", "") or ("国外" if origin == "abroad" else ""),
             prev_address_katagaki=prev.get("katagaki", ""),
             prev_municipality_code=prev.get("municipality_code", ""),
@@ -750,79 +909,96 @@ def _plan_foreign_entry(cmd, ctx, p):
     _plan_entry(cmd, ctx, p, origin="abroad")
 
 
+def _plan_foreign_30_47(cmd, ctx, p):
+    _plan_entry(cmd, ctx, p, origin="in_japan")
+
+
 def _plan_move_within(cmd: Command, ctx: Context, p: Plan) -> None:
-    """転居 (住基法第23条): only the address and, where needed, the household change."""
+    """転居 (住基法第23条): only the address changes, and the household where the move requires it.
+
+    * the whole household moves: it stays the same household;
+    * some members move: they form a new household, exactly one of them 世帯主 (``relationships``
+      re-expresses their 続柄 where needed);
+    * some members move into a household already at the new address (``household_number``): each
+      needs a 続柄 to its 世帯主 and none can be 世帯主.
+
+    Those left behind without 世帯主 are handled by 世帯主不在 (j490). Other items cannot be changed
+    by a 転居 (the parser refuses them)."""
     d = cmd.data
-    recs = [r for i, a in enumerate(d["persons"]) if (r := _current(ctx, a, f"persons.{i}", p))]
+    recs = _residents(ctx, d["persons"], p, staying=True)
     addr = _city_address(d["address"], ctx, p, "address") if d.get("address") else None
     if not recs or addr is None or p.errors:
         return
-    for r in recs:
-        if _same_address(r, addr):
-            p.issues.append(alert("move_within.same_address", "転居前と同じ住所です（同一住所への転居）。", "address"))
-            break
+    if any(_same_address(r, addr) for r in recs):
+        p.issues.append(alert("move_within.same_address", "転居前と同じ住所です（同一住所への転居）。", "address"))
+    moving = [r["atena_number"] for r in recs]
+    rels = d.get("relationships", {})
     households = {r["household"] for r in recs}
     target = d.get("household_number")
-    moving = {r["atena_number"] for r in recs}
-    if target:
-        members = _members(ctx, target)
-        if not members:
+    if target and not (households == {target} and set(ctx.households.get(target, [])) <= set(moving)):
+        joining = [r for r in recs if r["household"] != target]
+        others = {a: r for a, r in _members(ctx, target).items() if a not in moving}
+        if not others:
             p.issues.append(error("household.not_found", "指定された世帯が見つかりません。", "household_number"))
             return
-        if not _same_address(next(iter(members.values())), addr):
+        if not _same_address(next(iter(others.values())), addr):
             p.issues.append(error("household.address_mismatch", "転居先の世帯と住所が一致しません。", "address"))
             return
-        for r in recs:
-            if r["relationship"] == HEAD and r["household"] != target:
-                p.issues.append(error("move_within.head_joins", "世帯主が他の世帯に入る場合は続柄を指定してください（世帯変更）。", "persons"))
-        _leave(ctx, cmd, p, [a for a in moving if ctx.persons[a]["household"] != target])
+        for r in joining:
+            field = f"relationships.{r['atena_number']}"
+            rel = rels.get(r["atena_number"])
+            if not rel:
+                p.issues.append(error("household.relationship_required", "転居先の世帯の世帯主との続柄を入力してください。", field))
+            elif rel == HEAD:
+                p.issues.append(error("household.two_heads", "転居先の世帯には既に世帯主がいます。", field))
+        if p.errors:
+            return
+        new_relationship = {r["atena_number"]: rels[r["atena_number"]] for r in joining}
+        _leave(ctx, p, [r["atena_number"] for r in joining], new_head=d.get("new_head"), relationships=rels)
     else:
-        whole = all(set(ctx.households.get(h, [])) <= moving for h in households)
         if len(households) != 1:
             p.issues.append(error("move_within.many_households", "複数の世帯の転居は世帯ごとに入力してください。", "persons"))
             return
-        if whole:
-            target = next(iter(households))
+        household = next(iter(households))
+        if set(ctx.households.get(household, [])) <= set(moving):
+            target, new_relationship = household, {}
         else:
             target = "new:0"
-            rels = [(f"persons.{i}", r["relationship"]) for i, r in enumerate(recs)]
-            relmap = d.get("relationships", {})
-            rels = [(f, relmap.get(recs[i]["atena_number"], rel)) for i, (f, rel) in enumerate(rels)]
-            p.issues += check_single_head(rels)
-            _leave(ctx, cmd, p, list(moving))
+            new_relationship = {r["atena_number"]: rels.get(r["atena_number"], r["relationship"]) for r in recs}
+            p.issues += check_single_head([(f"relationships.{a}", rel) for a, rel in new_relationship.items()])
+            _leave(ctx, p, moving, new_head=d.get("new_head"), relationships=rels)
     for i, r in enumerate(recs):
         rec = dict(r)
         rec.update(addr)
         rec.update(household=target, address_set_on=cmd.event_date, notified_on=cmd.notified_on,
                    before_move_address=r["address"])
-        if target.startswith("new:"):
-            rec["relationship"] = d.get("relationships", {}).get(r["atena_number"], r["relationship"])
-            rec["member_order"] = i + 1
-        elif target != r["household"]:
-            rec["relationship"] = d.get("relationships", {}).get(r["atena_number"], r["relationship"])
-            rec["member_order"] = _next_order(ctx, target, i)
+        if r["atena_number"] in new_relationship:
+            rec["relationship"] = new_relationship[r["atena_number"]]
+            rec["member_order"] = i + 1 if target.startswith("new:") else _next_order(ctx, target, i)
         _put(p, r["atena_number"], rec)
 
 
-def _put(p: Plan, atena: str, rec: dict) -> None:
-    """Record the new state of one person (a later call for the same person replaces it)."""
-    for ch in p.changes:
-        if ch.ref == atena:
-            ch.record = rec
-            return
-    p.changes.append(Change(ref=atena, record=rec))
-
-
 def _plan_move_out(cmd: Command, ctx: Context, p: Plan) -> None:
-    """転出 (住基法第24条). A future 異動日 records a 転出予定; the person stays current until the
-    予定日 passes or the 転入通知 arrives (標準仕様書 j50, j680)."""
+    """転出 (住基法第24条; 国外転出を含む).
+
+    異動日 on or before today: the record becomes a 除票 now (消除事由の生じた年月日 = 転出予定年月日,
+    標準仕様書 j10) and 世帯主不在 (j490) applies to those who stay. A future 異動日 records a
+    転出予定 only (j480, j50): the person stays a resident, counted as 現存 (j1080), until the
+    転入通知 arrives (move_out_confirm) or the 予定日 is reached (plan_move_out_effect); 世帯主不在
+    is checked now and applied then, with the 世帯主 named here."""
     d = cmd.data
-    recs = [r for i, a in enumerate(d["persons"]) if (r := _current(ctx, a, f"persons.{i}", p))]
-    if not recs:
+    recs = []
+    for i, r in enumerate(_residents(ctx, d["persons"], p)):
+        if r.get("move_out_planned_on"):
+            p.issues.append(error("move_out.already_planned", "既に転出予定が記録されています。", f"persons.{i}"))
+        else:
+            recs.append(r)
+    if not recs or p.errors:
         return
-    _leave(ctx, cmd, p, [r["atena_number"] for r in recs])
-    dest = d["destination"]
     effective = cmd.event_date is not None and cmd.event_date <= ctx.today
+    _leave(ctx, p, [r["atena_number"] for r in recs], new_head=d.get("new_head"),
+           relationships=d.get("relationships"), apply=effective)
+    dest = d["destination"]
     for r in recs:
         rec = dict(r)
         rec.update(
@@ -835,33 +1011,85 @@ def _plan_move_out(cmd: Command, ctx: Context, p: Plan) -> None:
         if effective:
             rec.update(status=REMOVED, removal_kind=cmd.kind, removed_on=cmd.event_date, removed_text="")
         _put(p, r["atena_number"], rec)
+    if not effective:
+        p.notices.append("転出予定として記録しました。転出予定日または転入通知の受理をもって消除されます（標準仕様書 j50）。")
+
+
+def _move_out_takes_effect(ctx: Context, p: Plan, recs: list[dict], *, new_head: str | None,
+                           relationships: dict[str, str], removed_on: Callable[[dict], dt.date]) -> None:
+    """A 転出予定 becomes a 除票 (j50), and 世帯主不在 (j490) applies to those who stay."""
+    for r in recs:
+        rec = next((ch.record for ch in p.changes if ch.ref == r["atena_number"]), None) or dict(r)
+        kind = ctx.move_out_plans.get(r["atena_number"], {}).get("kind") or "move_out"
+        rec.update(status=REMOVED, removal_kind=kind, removed_on=removed_on(r), removed_text="")
+        _put(p, r["atena_number"], rec)
+    plans = [ctx.move_out_plans.get(r["atena_number"], {}) for r in recs]
+    new_head = new_head or next((x["new_head"] for x in plans if x.get("new_head")), None)
+    relationships = relationships or next((x["relationships"] for x in plans if x.get("relationships")), {})
+    _leave(ctx, p, [r["atena_number"] for r in recs], new_head=new_head, relationships=relationships)
+
+
+def plan_move_out_effect(ctx: Context, atenas: list[str]) -> Plan:
+    """転出予定日の到来 (標準仕様書 j50: a 転出 is 消除 on the earlier of the 転出予定年月日 and the
+    転入日 in the 転入通知). Used by the daily batch for 転出予定者 whose 予定日 has come without a
+    転入通知; 世帯主不在 is applied with what their 転出届 said."""
+    p = Plan(kind="move_out")
+    recs = []
+    for i, atena in enumerate(atenas):
+        r = _current(ctx, atena, f"persons.{i}", p)
+        if r is None:
+            continue
+        planned = r.get("move_out_planned_on")
+        if not planned or planned > ctx.today:
+            p.issues.append(error("move_out.not_due", "転出予定日が到来していません。", f"persons.{i}"))
+            continue
+        recs.append(r)
+    if not p.errors:
+        _move_out_takes_effect(ctx, p, recs, new_head=None, relationships={},
+                               removed_on=lambda r: r["move_out_planned_on"])
+    _finish(ctx, p)
+    return p
 
 
 def _plan_move_out_confirm(cmd: Command, ctx: Context, p: Plan) -> None:
-    """転入通知の受理 (住基法第9条第1項, 標準仕様書 j680): 確定 values are recorded beside the 予定
-    values, never over them; the record becomes a 除票 if it is not one yet."""
+    """転入通知の受理 (住基法第9条第1項・令第13条第3項, 標準仕様書 j680): the 転出先住所(確定), the
+    転出年月日(確定) (= the 異動日, the 転入日 at the destination) and the 転入通知受理年月日 are recorded
+    beside the 予定 values, never over them. A 転出予定者 still on the register becomes a 除票 now,
+    as of the earlier of the 予定日 and the 転入日 (j50), with 世帯主不在 applied; a person removed
+    by 職権消除 may receive a 転入通知 too (j680). 国外転出 has no 転入通知."""
     d = cmd.data
-    for i, a in enumerate(d["persons"]):
-        r = _current(ctx, a, f"persons.{i}", p, allow_removed=True)
+    effective = []
+    for i, atena in enumerate(d["persons"]):
+        field = f"persons.{i}"
+        r = _current(ctx, atena, field, p, allow_removed=True)
         if r is None:
             continue
-        if r["removal_kind"] not in ("", "move_out") and r["status"] == REMOVED:
-            p.issues.append(error("move_out_confirm.not_moved_out", "転出の記録がない住民です。", f"persons.{i}"))
+        if r["status"] == REMOVED and r["removal_kind"] not in ("move_out", "ex_officio_removal"):
+            p.issues.append(error("move_out_confirm.not_moved_out", "国内転出または職権消除の記録がない住民です。", field))
             continue
-        if not r.get("move_out_planned_on"):
-            p.issues.append(error("move_out_confirm.no_move_out", "転出届が記録されていません。", f"persons.{i}"))
+        if r["status"] == RESIDENT and not r.get("move_out_planned_on"):
+            p.issues.append(error("move_out_confirm.no_move_out", "転出届が記録されていません。", field))
+            continue
+        if r["status"] == RESIDENT and ctx.move_out_plans.get(atena, {}).get("kind") == "move_out_abroad":
+            p.issues.append(error("move_out_confirm.abroad", "国外転出には転入通知はありません。", field))
+            continue
+        if r.get("move_in_notice_on"):
+            p.issues.append(error("move_out_confirm.already_confirmed", "既に転入通知を受理しています。", field))
             continue
         rec = dict(r)
         rec.update(move_out_confirmed_address=d["confirmed_address"], move_out_confirmed_on=cmd.event_date,
                    move_in_notice_on=d["notice_on"])
+        _put(p, atena, rec)
         if r["status"] == RESIDENT:
-            removed_on = min(cmd.event_date, r["move_out_planned_on"]) if cmd.event_date else r["move_out_planned_on"]
-            rec.update(status=REMOVED, removal_kind="move_out", removed_on=removed_on)
-        _put(p, a, rec)
+            effective.append(r)
+    if effective and not p.errors:
+        _move_out_takes_effect(ctx, p, effective, new_head=d.get("new_head"), relationships=d.get("relationships"),
+                               removed_on=lambda r: min(cmd.event_date, r["move_out_planned_on"]))
 
 
 def _plan_birth(cmd: Command, ctx: Context, p: Plan) -> None:
-    """出生 (戸籍届出に基づく職権記載, 標準仕様書 j770): the child joins an existing household."""
+    """出生 (戸籍届出に基づく職権記載, 住基法第8条・令第12条, 標準仕様書 j770): the child joins an
+    existing household at its address; the 異動日 is the birth date."""
     d = cmd.data
     household = d["household_number"]
     members = _members(ctx, household)
@@ -887,27 +1115,25 @@ def _plan_birth(cmd: Command, ctx: Context, p: Plan) -> None:
 
 
 def _plan_removal(cmd: Command, ctx: Context, p: Plan) -> None:
-    """死亡・失踪 (職権消除, 標準仕様書 j810/j820) and 職権消除 (j830)."""
+    """死亡・失踪宣告 (戸籍届出に基づく職権消除, 標準仕様書 j810/j820) and 職権消除 (j830): the records
+    become 除票 (kept, 住基法第15条の2); 世帯主不在 (j490) applies to those who stay."""
     d = cmd.data
-    recs = [r for i, a in enumerate(d["persons"]) if (r := _current(ctx, a, f"persons.{i}", p))]
-    _leave(ctx, cmd, p, [r["atena_number"] for r in recs])
+    recs = _residents(ctx, d["persons"], p)
     for r in recs:
         if cmd.event_date and r["birth_date"] and cmd.event_date < r["birth_date"]:
             p.issues.append(error("event_date.before_birth", "異動日が生年月日より前です。", "event_date"))
+    _leave(ctx, p, [r["atena_number"] for r in recs], new_head=d.get("new_head"), relationships=d.get("relationships"))
+    for r in recs:
         rec = dict(r)
         rec.update(status=REMOVED, removal_kind=cmd.kind, removed_on=cmd.event_date, removed_text=cmd.event_text)
         _put(p, r["atena_number"], rec)
 
 
-def _household_address(ctx: Context, household: str) -> dict | None:
-    members = _members(ctx, household)
-    return next(iter(members.values())) if members else None
-
-
 def _plan_household_split(cmd: Command, ctx: Context, p: Plan) -> None:
-    """世帯分離 (住基法第25条): some members form a new household at the same address."""
+    """世帯分離 (住基法第25条): some members form a new household at the same address; one of them
+    is its 世帯主 and the others' 続柄 are given relative to that 世帯主."""
     d = cmd.data
-    recs = [r for i, a in enumerate(d["persons"]) if (r := _current(ctx, a, f"persons.{i}", p))]
+    recs = _residents(ctx, d["persons"], p, staying=True)
     if not recs or p.errors:
         return
     households = {r["household"] for r in recs}
@@ -923,7 +1149,7 @@ def _plan_household_split(cmd: Command, ctx: Context, p: Plan) -> None:
         if not rel:
             p.issues.append(error("household.relationship_required", "新しい世帯での続柄を入力してください。", f))
     p.issues += check_single_head([x for x in rels if x[1]])
-    _leave(ctx, cmd, p, [r["atena_number"] for r in recs])
+    _leave(ctx, p, [r["atena_number"] for r in recs], new_head=d.get("new_head"), relationships=d.get("relationships"))
     for i, r in enumerate(recs):
         rec = dict(r)
         rec.update(household="new:0", relationship=d["new_relationships"].get(r["atena_number"], r["relationship"]),
@@ -932,6 +1158,8 @@ def _plan_household_split(cmd: Command, ctx: Context, p: Plan) -> None:
 
 
 def _plan_household_join(cmd: Command, ctx: Context, p: Plan, movers: list[dict], target: str) -> None:
+    """Members join another household at the same address (世帯合併・世帯変更, 住基法第25条). A
+    世帯変更 cannot be combined with an address change (標準仕様書 j720)."""
     target_members = _members(ctx, target)
     if not target_members:
         p.issues.append(error("household.not_found", "異動先の世帯が見つかりません。", "target_household_number"))
@@ -942,7 +1170,6 @@ def _plan_household_join(cmd: Command, ctx: Context, p: Plan, movers: list[dict]
             p.issues.append(error("household.same", "既に異動先の世帯に属しています。", "target_household_number"))
             return
         if not _same_address(r, target_head):
-            # 世帯変更届 cannot be combined with an address change (標準仕様書 j720)
             p.issues.append(error("household_change.address_change", "世帯変更と住所の変更は同時にできません。先に転居を入力してください。", "target_household_number"))
             return
     for i, r in enumerate(movers):
@@ -974,15 +1201,15 @@ def _plan_household_merge(cmd: Command, ctx: Context, p: Plan) -> None:
 def _plan_household_change(cmd: Command, ctx: Context, p: Plan) -> None:
     """世帯変更 (住基法第25条): some members move to another household at the same address."""
     d = cmd.data
-    recs = [r for i, a in enumerate(d["persons"]) if (r := _current(ctx, a, f"persons.{i}", p))]
+    recs = _residents(ctx, d["persons"], p, staying=True)
     if not recs or p.errors:
         return
-    _leave(ctx, cmd, p, [r["atena_number"] for r in recs])
+    _leave(ctx, p, [r["atena_number"] for r in recs], new_head=d.get("new_head"), relationships=d.get("relationships"))
     _plan_household_join(cmd, ctx, p, recs, d["target_household_number"])
 
 
 def _plan_head_change(cmd: Command, ctx: Context, p: Plan) -> None:
-    """世帯主変更 (住基法第25条, 標準仕様書 j730: members' 続柄 re-expressed)."""
+    """世帯主変更 (住基法第25条, 標準仕様書 j730: every member's 続柄 re-expressed to the new head)."""
     d = cmd.data
     members = _members(ctx, d["household_number"])
     if not members:
@@ -1014,7 +1241,10 @@ def _plan_head_change(cmd: Command, ctx: Context, p: Plan) -> None:
 
 
 def _plan_correction(cmd: Command, ctx: Context, p: Plan) -> None:
-    """職権修正・誤記修正・軽微な修正・戸籍届出による修正 (標準仕様書 j840–j860, 法第9条第2項)."""
+    """職権修正・誤記修正・軽微な修正・戸籍届出による修正 (住基法第8条・第9条第2項, 令第12条第3項,
+    標準仕様書 j840–j860): only the fields the kind allows (checked by the parser) change; a 誤記
+    修正 may correct a 除票 too. A new version is appended: history is never overwritten (j860).
+    A 世帯主 is changed by 世帯主変更 only; a corrected 番地 re-composes the 住所."""
     d = cmd.data
     for i, a in enumerate(d["persons"]):
         r = _current(ctx, a, f"persons.{i}", p, allow_removed=cmd.kind == "clerical_correction")
@@ -1031,6 +1261,8 @@ def _plan_correction(cmd: Command, ctx: Context, p: Plan) -> None:
             continue
         if "relationship" in d["changes"] and (d["changes"]["relationship"] == HEAD) != (r["relationship"] == HEAD):
             p.issues.append(error("correction.head_via_head_change", "世帯主の変更は世帯主変更で行ってください。", "changes.relationship"))
+        if "address_number" in d["changes"] and rec.get("area") in ctx.areas:
+            rec["address"] = _compose_address(ctx, ctx.areas[rec["area"]], rec["address_number"])
         _put(p, a, rec)
 
 
@@ -1089,10 +1321,22 @@ def _plan_alias(cmd: Command, ctx: Context, p: Plan) -> None:
         _put(p, a, rec)
 
 
+def _replace_record(p: Plan, atena: str, old: dict, new: dict, cmd: Command) -> None:
+    """帰化・国籍取得・国籍喪失 (令第8条の2, 標準仕様書 j930–j950): the person's 住民票 of one kind is
+    消除 and one of the other kind is 記載. Both are versions of the same 宛名番号: first the old
+    record as a 除票 (消除事由 = this 異動), then the new record (the current one)."""
+    removed = dict(old)
+    removed.update(status=REMOVED, removal_kind=cmd.kind, removed_on=cmd.event_date, removed_text="")
+    p.changes.append(Change(ref=atena, record=removed))
+    new.update(status=RESIDENT, removal_kind="", removed_on=None, removed_text="", notified_on=cmd.notified_on)
+    p.changes.append(Change(ref=atena, record=new))
+
+
 def _plan_naturalization(cmd: Command, ctx: Context, p: Plan) -> None:
-    """帰化・国籍取得 (標準仕様書 j930/j940): the foreign resident's record becomes a Japanese
-    resident's record, keeping 宛名番号, 住民票コード, 個人番号, address and household; the
-    外国人住民となった年月日 becomes the 住民となった年月日."""
+    """帰化・国籍取得 (標準仕様書 j930/j940): the 外国人住民票 is 消除 and a 日本人住民票 is 記載,
+    carrying over 住所, 生年月日, 性別, 続柄, 住所を定めた年月日, 住民票コード, 宛名番号, 個人番号 and
+    転入前住所; the 外国人住民となった年月日 becomes the 住民となった年月日. 氏名 and 戸籍の表示 come
+    from the 戸籍."""
     d = cmd.data
     for i, a in enumerate(d["persons"]):
         r = _current(ctx, a, f"persons.{i}", p)
@@ -1103,14 +1347,17 @@ def _plan_naturalization(cmd: Command, ctx: Context, p: Plan) -> None:
             continue
         rec = dict(r)
         rec.update({k: d[k] for k in ("family_name", "given_name", "family_name_kana", "given_name_kana", "honseki", "hittosha")})
-        rec.update(resident_type=JAPANESE, became_resident_on=r.get("became_foreign_resident_on") or r.get("became_resident_on"))
+        rec.update(resident_type=JAPANESE, became_resident_on=r.get("became_foreign_resident_on") or r.get("became_resident_on"),
+                   became_resident_text="")
         for name in FOREIGN_FIELDS | {"alias", "alias_kana"}:
             rec[name] = ctx.blank[name]
-        _put(p, a, rec)
+        _replace_record(p, a, r, rec, cmd)
 
 
 def _plan_nationality_loss(cmd: Command, ctx: Context, p: Plan) -> None:
-    """国籍喪失 (標準仕様書 j950): the Japanese resident's record becomes a foreign resident's."""
+    """国籍喪失 (標準仕様書 j950): the 日本人住民票 is 消除 and a 外国人住民票 is 記載 with the same
+    宛名番号, 住民票コード and 個人番号; the 外国人住民となった年月日 is the day of the loss (the person
+    was already a resident, 住基法第30条の45), unless given."""
     d = cmd.data
     for i, a in enumerate(d["persons"]):
         r = _current(ctx, a, f"persons.{i}", p)
@@ -1123,28 +1370,18 @@ def _plan_nationality_loss(cmd: Command, ctx: Context, p: Plan) -> None:
         rec.update(d["foreign"])
         rec.update(resident_type=FOREIGN, honseki="", hittosha="", former_surname="", former_surname_kana="",
                    became_foreign_resident_on=d["foreign"].get("became_foreign_resident_on") or cmd.event_date)
-        _put(p, a, rec)
+        _replace_record(p, a, r, rec, cmd)
 
 
-def _plan_foreign_30_47(cmd: Command, ctx: Context, p: Plan) -> None:
-    """第30条の47 届出: a resident foreigner (e.g. 経過滞在者) becomes 中長期在留者 etc."""
-    d = cmd.data
-    for i, a in enumerate(d["persons"]):
-        r = _current(ctx, a, f"persons.{i}", p)
-        if r is None:
-            continue
-        if r["resident_type"] != FOREIGN:
-            p.issues.append(error("foreign.required", "外国人住民ではありません。", f"persons.{i}"))
-            continue
-        rec = dict(r)
-        rec.update({k: v for k, v in d["foreign"].items() if k not in ("alias", "alias_kana", "became_foreign_resident_on")})
-        _put(p, a, rec)
+CANCEL_FOR_CATEGORY = {"entry": "cancel_decrease", "removal": "cancel_increase", "correction": "cancel_correction"}
 
 
 def _plan_cancel(cmd: Command, ctx: Context, p: Plan) -> None:
-    """異動の取消し (標準仕様書 j980): never a delete. For every person the target 異動 touched,
-    a new version restoring the record as it was before is appended; the kind (増/減/修正) must
-    match what the target did. Only possible while the target's version is still the latest."""
+    """異動の取消し (令第12条第3項, 標準仕様書 j980): never a delete. For every person the target
+    異動 touched (including those whose 世帯主 it changed), a new version restoring the record as it
+    was before the target is appended — so undoing an address change restores the former 世帯. The
+    kind must match what the target did: （減） undoes a 記載, （増） a 消除, （修正） a 修正.
+    Only possible while the target's versions are still the latest."""
     target = ctx.cancelled
     if target is None:
         p.issues.append(error("cancel.not_found", "取り消す異動が見つかりません。", "target_document_number"))
@@ -1155,23 +1392,25 @@ def _plan_cancel(cmd: Command, ctx: Context, p: Plan) -> None:
     if target["kind"] in CANCEL_KINDS:
         p.issues.append(error("cancel.of_cancel", "取消しの取消しはできません。新たな異動で入力してください。", "target_document_number"))
         return
-    expected = {"entry": "cancel_decrease", "removal": "cancel_increase", "correction": "cancel_correction"}[KINDS[target["kind"]].category]
+    expected = CANCEL_FOR_CATEGORY[KINDS[target["kind"]].category]
     if cmd.kind != expected:
-        p.issues.append(error("cancel.wrong_kind", f"この異動の取消しは「{ {'cancel_decrease': '異動の取消し（減）', 'cancel_increase': '異動の取消し（増）', 'cancel_correction': '異動の取消し（修正）'}[expected] }」です。", "kind"))
+        label = {"cancel_decrease": "異動の取消し（減）", "cancel_increase": "異動の取消し（増）",
+                 "cancel_correction": "異動の取消し（修正）"}[expected]
+        p.issues.append(error("cancel.wrong_kind", f"この異動の取消しは「{label}」です。", "kind", expected=expected))
         return
     for atena, before in target["before"].items():
         current = ctx.persons.get(atena)
         if current is None:
             continue
         if current.get("pending"):
-            p.issues.append(error("person.pending", "この住民には決裁待ち（仮登録）の異動があります。", "target_document_number"))
+            p.issues.append(_pending_error("target_document_number", atena))
             continue
         if current["history_no"] != target["after_history_no"][atena]:
             p.issues.append(error("cancel.later_changes", "この異動の後に別の異動があるため取り消せません。後の異動から取り消してください。", "target_document_number"))
             continue
         if before is None:  # the 異動 recorded this person: the record is removed (減)
             rec = dict(current)
-            rec.update(status=REMOVED, removal_kind=cmd.kind, removed_on=target["event_date"])
+            rec.update(status=REMOVED, removal_kind=cmd.kind, removed_on=target["event_date"], removed_text="")
         else:
             rec = dict(before)
         _put(p, atena, rec)

@@ -1,0 +1,105 @@
+"""Architecture rule 1 on the write path: an explicit actor, an operation-log row written in the
+same database transaction as the change, and the 個人番号 never stored or logged in clear."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from jumin.audit.models import OperationLog
+from jumin.audit.services import MissingActor
+from jumin.identifiers import protection
+from jumin.registry import services
+from jumin.registry.models import Person, PersonVersion, Transaction
+
+MY_NUMBER = "123456789018"
+MY_NUMBER_2 = "621498320257"
+
+
+def test_every_write_logs_the_actor_the_function_and_the_targets(desk, clerk):
+    r = desk.family()
+    log = OperationLog.objects.get(function="registry.move_in")
+    assert log.actor == clerk and log.kind == "write" and log.result == "ok"
+    assert log.target_atena_numbers == sorted(r.atena_numbers)
+    assert log.detail == {"document_number": r.transaction.document_number}
+    desk.submit("death", {"event_date": "令和7年5月3日", "persons": [r.atena_numbers[2]]})
+    assert OperationLog.objects.get(function="registry.death").target_atena_numbers == [r.atena_numbers[2]]
+    assert OperationLog.objects.filter(kind="write").count() == 2
+
+
+def test_the_log_row_is_part_of_the_same_database_transaction(desk, monkeypatch, family_move_in):
+    """If writing the log fails, the 異動 is not written either (and the other way round)."""
+    def broken(**kwargs):
+        raise RuntimeError("log store unavailable")
+
+    monkeypatch.setattr(services, "audit_record", broken)
+    before = desk.counts()
+    with pytest.raises(RuntimeError):
+        desk.submit("move_in", family_move_in())
+    assert desk.counts() == before
+
+
+def test_a_failing_version_write_leaves_no_log_row(desk, monkeypatch, family_move_in):
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(PersonVersion, "save", broken)
+    before = desk.counts()
+    with pytest.raises(RuntimeError):
+        desk.submit("move_in", family_move_in())
+    assert desk.counts() == before
+
+
+@pytest.mark.parametrize("actor", [None, "unsaved", "inactive"])
+def test_a_write_without_an_actor_raises_and_writes_nothing(desk, django_user_model, family_move_in, actor):
+    if actor == "unsaved":
+        actor = django_user_model(username="ghost")
+    elif actor == "inactive":
+        actor = django_user_model.objects.create_user(username="gone", password="x" * 12, is_active=False)
+    before = desk.counts()
+    with pytest.raises(MissingActor):
+        services.submit(actor=actor, kind="move_in", data=family_move_in())
+    with pytest.raises(MissingActor):
+        services.check(actor=actor, kind="move_in", data=family_move_in())
+    with pytest.raises(MissingActor):
+        services.decide(actor=actor, document_number="2025-00000001", approve=True)
+    with pytest.raises(MissingActor):
+        services.apply_due_move_outs(actor=actor)
+    assert desk.counts() == before
+
+
+def test_my_number_is_stored_encrypted_and_found_by_digest(desk):
+    r = desk.single(desk.japanese_person(my_number=MY_NUMBER))
+    p = Person.objects.get(atena_number=r.atena_numbers[0])
+    assert p.my_number_cipher and MY_NUMBER not in p.my_number_cipher
+    assert protection.decrypt(p.my_number_cipher) == MY_NUMBER
+    assert Person.objects.get(my_number_digest=protection.digest(MY_NUMBER)) == p
+    assert MY_NUMBER not in p.my_number_digest
+    (v,) = PersonVersion.objects.filter(atena_number=p.atena_number)
+    assert v.my_number_cipher == p.my_number_cipher and MY_NUMBER not in v.my_number_cipher
+    tx = Transaction.objects.get(pk=r.transaction.pk)
+    assert MY_NUMBER not in json.dumps(tx.payload, ensure_ascii=False)
+    assert tx.payload["persons"][0]["my_number"] == "(保護)"
+    log = OperationLog.objects.get(function="registry.move_in")
+    assert log.my_number_accessed is True and MY_NUMBER not in json.dumps(log.detail)
+
+
+def test_my_number_in_a_correction_is_encrypted_and_never_in_the_payload(desk):
+    r = desk.single()
+    a = r.atena_numbers[0]
+    c = desk.submit("ex_officio_correction", {"event_date": "令和7年5月10日", "persons": [a],
+                                              "changes": {"my_number": "6214 9832 0257"}})
+    p = Person.objects.get(atena_number=a)
+    assert protection.decrypt(p.my_number_cipher) == MY_NUMBER_2
+    assert Person.objects.get(my_number_digest=protection.digest(MY_NUMBER_2)) == p
+    text = json.dumps(Transaction.objects.get(pk=c.transaction.pk).payload, ensure_ascii=False)
+    assert MY_NUMBER_2 not in text and "6214 9832 0257" not in text
+    assert [bool(v.my_number_cipher) for v in desk.versions(a)] == [False, True]
+
+
+def test_without_a_my_number_nothing_is_recorded(desk):
+    r = desk.single()
+    p = Person.objects.get(atena_number=r.atena_numbers[0])
+    assert p.my_number_cipher == "" and p.my_number_digest == ""
+    assert OperationLog.objects.get(function="registry.move_in").my_number_accessed is False
