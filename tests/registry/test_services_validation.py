@@ -100,6 +100,14 @@ def test_returning_resident_alert_acknowledged_without_a_choice_records_a_new_pe
     assert new.transaction.acknowledged_alerts == ["move_in.possible_returning_resident"]
 
 
+def test_a_deceased_persons_record_is_never_reused_by_a_move_in(desk):
+    r = desk.single(desk.japanese_person(my_number=MY_NUMBER))
+    atena = r.atena_numbers[0]
+    desk.submit("death", {"event_date": "令和7年5月10日", "persons": [atena]})
+    desk.rejects("move_in", _move_in(desk, desk.japanese_person(my_number=MY_NUMBER)), "move_in.deceased")
+    desk.rejects("move_in", _move_in(desk, desk.japanese_person(returning_atena_number=atena)), "move_in.deceased")
+
+
 def test_returning_atena_number_must_be_a_removed_record(desk, family):
     desk.rejects("move_in", _move_in(desk, desk.japanese_person(returning_atena_number=family["child"])),
                  "move_in.returning_not_removed")

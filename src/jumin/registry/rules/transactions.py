@@ -819,6 +819,12 @@ def _match_new_persons(ctx: Context, persons: list[dict], p: Plan, prefix: str) 
             p.issues.append(error("move_in.ambiguous_returning", "番号が一致する除票が複数あります。番号を確認してください。", field))
             reuse.append(None)
             continue
+        if removed and removed[0].get("removal_kind") == "death":
+            # a 除票 removed by death is never re-entered by a 転入; a wrong death record is
+            # corrected by 異動の取消し（増） or 職権記載 (令第12条第3項)
+            p.issues.append(error("move_in.deceased", "番号が一致する除票は死亡により消除されています。転入として記載できません。", field))
+            reuse.append(None)
+            continue
         if removed:
             match = removed[0]["atena_number"]
             if chosen and chosen != match:
@@ -827,7 +833,10 @@ def _match_new_persons(ctx: Context, persons: list[dict], p: Plan, prefix: str) 
             continue
         if chosen:
             rec = ctx.persons.get(chosen)
-            if rec is None or rec["status"] != REMOVED:
+            if rec is not None and rec["status"] == REMOVED and rec.get("removal_kind") == "death":
+                p.issues.append(error("move_in.deceased", "指定された除票は死亡により消除されています。転入として記載できません。", f"{field}.returning_atena_number"))
+                reuse.append(None)
+            elif rec is None or rec["status"] != REMOVED:
                 p.issues.append(error("move_in.returning_not_removed", "再転入として指定された宛名番号は除票ではありません。", f"{field}.returning_atena_number"))
                 reuse.append(None)
             else:
