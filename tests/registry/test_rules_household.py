@@ -47,3 +47,21 @@ def test_exactly_one_head():
     assert [i.code for i in check_single_head([("p.0", "妻")])] == ["household.no_head"]
     (issue,) = check_single_head([("p.0", "世帯主"), ("p.1", "世帯主")])
     assert (issue.code, issue.field) == ("household.two_heads", "p.1")
+
+
+def test_standard_order_j1010_head_spouse_children_by_birth_then_others():
+    import datetime as dt
+
+    from jumin.registry.rules.household import standard_order_key
+
+    members = [
+        ("同居人", dt.date(1990, 1, 1), "0000000019"),
+        ("子", dt.date(2012, 1, 1), "0000000027"),
+        ("母", dt.date(1950, 1, 1), "0000000035"),
+        ("妻", dt.date(1981, 1, 1), "0000000043"),
+        ("子", dt.date(2010, 1, 1), "0000000051"),
+        ("世帯主", dt.date(1980, 1, 1), "0000000060"),
+        ("子の妻", dt.date(2009, 1, 1), "0000000078"),
+    ]
+    ordered = [m[0] + str(m[1].year) for m in sorted(members, key=lambda m: standard_order_key(*m))]
+    assert ordered == ["世帯主1980", "妻1981", "子2010", "子2012", "子の妻2009", "母1950", "同居人1990"]

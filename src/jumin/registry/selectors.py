@@ -18,6 +18,7 @@ from jumin.text.kana import kana_search_key
 from .choices import Status
 from .models import Household, Person, PersonVersion, Transaction
 from .rules import inputs
+from .rules.household import standard_order_key
 
 PAGE_SIZE = 50
 
@@ -142,14 +143,15 @@ def get_household(*, actor, number: str) -> tuple[Household, list[Person]]:
         audit_record(actor=actor, kind="read", function="registry.household", targets=[], result="not_found",
                      detail={"household_number": number})
         raise RuleError([error("household.not_found", "指定された世帯が見つかりません。")])
-    members = list(Person.objects.filter(household=h, status=Status.RESIDENT).select_related("area").order_by("member_order", "atena_number"))
+    members = sorted(Person.objects.filter(household=h, status=Status.RESIDENT).select_related("household", "area"),
+                     key=lambda m: standard_order_key(m.relationship, m.birth_date, m.atena_number))
     audit_record(actor=actor, kind="read", function="registry.household", targets=[m.atena_number for m in members],
                  detail={"household_number": number})
     return h, members
 
 
 def household_history(*, actor, number: str) -> list[PersonVersion]:
-    versions = list(PersonVersion.objects.filter(household__number=number).select_related("transaction", "operator")
+    versions = list(PersonVersion.objects.filter(household__number=number).select_related("transaction", "operator", "household", "area")
                     .order_by("recorded_at", "atena_number", "history_no"))
     audit_record(actor=actor, kind="read", function="registry.household_history",
                  targets=sorted({v.atena_number for v in versions}), detail={"household_number": number})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jumin.core.errors import Issue, error
+from jumin.core.errors import Issue, RuleError, error
 
 HEAD = "世帯主"
 
@@ -74,3 +74,16 @@ def check_single_head(relationships: list[tuple[str, str]]) -> list[Issue]:
     if not heads:
         return [error("household.no_head", "世帯主を1人指定してください。", "persons")]
     return [error("household.two_heads", "世帯主は1世帯に1人です。", heads[1])]
+
+
+def standard_order_key(relationship: str, birth_date, atena_number: str) -> tuple:
+    """世帯員の並び順 (標準仕様書 j1010): 世帯主, 配偶者, 世帯主の子 (by birth date), the families of the
+    children, 父母・兄弟姉妹・祖父母, other kin, 縁故者, 同居人; within a rank by birth date, then
+    宛名番号. An unknown birth date (年月日不詳) sorts last within its rank."""
+    from .relationship import rank_for_certificate_order
+
+    try:
+        rank = rank_for_certificate_order(relationship)
+    except (RuleError, ValueError):  # an unparsable legacy value sorts last, never breaks a listing
+        rank = (9, 0)
+    return (rank, birth_date is None, birth_date or "", atena_number)
