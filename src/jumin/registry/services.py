@@ -162,7 +162,9 @@ def _lock(ctx: rules.Context, atenas: set[str], households: set[str], *, expecte
         if h is None or h.version != int(version):
             raise _conflict()
     qs = (Person.objects.select_for_update(of=("self",))
-          .filter(Q(atena_number__in=atenas) | Q(household__number__in=list(locked), status=Status.RESIDENT))
+          # household_id, not household__number: an OR across the join would defeat both indexes
+          # (a sequential scan of registry_person under FOR UPDATE; seen at ~1 s with 1M residents)
+          .filter(Q(atena_number__in=atenas) | Q(household__in=list(locked.values()), status=Status.RESIDENT))
           .select_related("household", "area").order_by("atena_number"))
     for p in qs:
         if p.household.number not in locked and p.atena_number in atenas and p.status == Status.RESIDENT:
