@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
 from . import context
+
+STATIC_PREFIX = "/" + settings.STATIC_URL.lstrip("/")
 
 
 class RequestContextMiddleware:
@@ -29,4 +34,8 @@ class RequestContextMiddleware:
         finally:
             context.reset(token)
         response["X-Request-ID"] = request_id
+        if not request.path.startswith(STATIC_PREFIX):
+            # personal data must not stay in browser or proxy caches (番号法第12条 安全管理措置)
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
         return response

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 KEY_ID_FILE = "my_number.current"
 
@@ -24,19 +25,41 @@ def _key_dir() -> Path:
     return Path(settings.JUMIN_KEY_DIR)
 
 
-@lru_cache(maxsize=1)
-def _keys() -> tuple[str, dict[str, bytes], bytes]:
-    """Returns (current key id, {key id: fernet key}, hmac key); creates keys on first use."""
+def create_keys() -> bool:
+    """Create the key directory and the first keys if there are none. Returns True if created.
+    Existing keys are never overwritten (that would make every stored number unreadable)."""
     d = _key_dir()
     d.mkdir(parents=True, exist_ok=True)
     os.chmod(d, 0o700)
     current_file = d / KEY_ID_FILE
+    if current_file.exists():
+        return False
+    (d / "my_number.k1").write_bytes(Fernet.generate_key())
+    (d / "my_number.hmac").write_bytes(os.urandom(32).hex().encode())
+    for f in d.iterdir():
+        f.chmod(0o600)
+    current_file.write_text("k1")
+    _keys.cache_clear()
+    return True
+
+
+@lru_cache(maxsize=1)
+def _keys() -> tuple[str, dict[str, bytes], bytes]:
+    """Returns (current key id, {key id: fernet key}, hmac key).
+
+    In the embedded mode keys are created on first use. In production
+    (``JUMIN_AUTO_CREATE_KEYS`` false) missing keys are a configuration error: silently creating
+    new keys over a wrongly mounted directory would make stored numbers unreadable and blind the
+    duplicate check. Create them once with ``jumin createkeys``."""
+    d = _key_dir()
+    current_file = d / KEY_ID_FILE
     if not current_file.exists():
-        (d / "my_number.k1").write_bytes(Fernet.generate_key())
-        (d / "my_number.hmac").write_bytes(os.urandom(32).hex().encode())
-        for f in d.iterdir():
-            f.chmod(0o600)
-        current_file.write_text("k1")
+        if not getattr(settings, "JUMIN_AUTO_CREATE_KEYS", False):
+            raise ImproperlyConfigured(
+                f"個人番号の暗号鍵が {d} にありません。鍵の保管場所（JUMIN_KEY_DIR）を確認し、"
+                "初回のみ jumin createkeys で作成してください。"
+            )
+        create_keys()
     keys = {p.suffix[1:]: p.read_bytes().strip() for p in d.glob("my_number.k*")}
     return current_file.read_text().strip(), keys, (d / "my_number.hmac").read_bytes().strip()
 

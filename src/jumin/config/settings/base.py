@@ -134,6 +134,8 @@ X_FRAME_OPTIONS = "DENY"
 
 # 個人番号 protection keys live outside the database (issue: My Number protection).
 JUMIN_KEY_DIR = Path(os.environ.get("JUMIN_KEY_DIR", VAR_DIR / "keys"))
+# embedded mode creates the keys on first use; production requires them (jumin createkeys)
+JUMIN_AUTO_CREATE_KEYS = env_bool("JUMIN_AUTO_CREATE_KEYS", True)
 
 LOGGING = {
     "version": 1,
