@@ -51,16 +51,24 @@ def _filters(q: SearchQuery) -> Q:
     cond = Q()
     issues = []
     if q.kana:
-        key = kana_search_key(q.kana, mode="exact" if q.kana_mode == "exact" else "seion")
-        column = "name_kana_exact" if q.kana_mode == "exact" else "name_kana_key"
-        alias = Q(alias_kana_key__startswith=kana_search_key(q.kana, mode="seion")) if q.kana_mode != "exact" else Q(pk__in=[])
-        if q.kana_match == "exact":
-            cond &= Q(**{column: key}) | (Q(alias_kana_key=kana_search_key(q.kana, mode="seion")) if q.kana_mode != "exact" else Q(pk__in=[]))
+        mode = "exact" if q.kana_mode == "exact" else "seion"
+        key = kana_search_key(q.kana, mode=mode)
+        if not key:
+            issues.append(error("search.kana_empty", "フリガナにカタカナまたはひらがなを入力してください。", "kana"))
         else:
-            cond &= Q(**{f"{column}__startswith": key}) | alias
+            column = "name_kana_exact" if mode == "exact" else "name_kana_key"
+            lookup = "" if q.kana_match == "exact" else "__startswith"
+            name = Q(**{f"{column}{lookup}": key})
+            # 通称 are searched with the 清音化 key only (標準仕様書 j340)
+            alias = Q(**{f"alias_kana_key{lookup}": kana_search_key(q.kana, mode="seion")}) if mode == "seion" else Q(pk__in=[])
+            cond &= name | alias
     if q.kanji:
         key = q.kanji.replace(" ", "").replace("\u3000", "")
-        cond &= Q(name_kanji_key__startswith=key) | Q(name_kanji_key__startswith=key.upper()) | Q(alias__startswith=key)
+        if not key:
+            issues.append(error("search.kanji_empty", "氏名を入力してください。", "kanji"))
+        else:
+            key = key.upper() if key.isascii() else key  # アルファベット氏名 are stored in capitals
+            cond &= Q(name_kanji_key__startswith=key) | Q(alias__startswith=key)
     if q.birth_date:
         try:
             cond &= Q(birth_date=inputs.exact_date(q.birth_date, "birth_date"))
