@@ -12,12 +12,13 @@ import pytest
 from django.urls import reverse
 
 from jumin.audit.models import OperationLog
+from jumin.identifiers import protection
 from jumin.identifiers import rules as idr
 from jumin.registry import services
 from jumin.registry.choices import TransactionKind
 from jumin.registry.models import Household, Person, PersonVersion, Transaction
 
-from .conftest import family_input
+from .conftest import family_input, my_numbers_in
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +118,11 @@ def test_login_page_logs_in(client, staff, staff_password, town):
 # ------------------------------------------------------------------ search
 
 
+def search(client, criteria: dict, **headers):
+    """The search as the form sends it: criteria in a POST body."""
+    return client.post(reverse("registry:search"), criteria, **headers)
+
+
 def test_search_page_renders_without_searching(staff_client, town):
     r = staff_client.get(reverse("registry:search"))
     assert r.status_code == 200
@@ -125,8 +131,37 @@ def test_search_page_renders_without_searching(staff_client, town):
     assert not OperationLog.objects.filter(kind="search").exists()
 
 
+def test_search_criteria_never_go_into_a_url(staff_client, family, served):
+    """Names and birth dates would stay in server access logs and the browser history: the form
+    is POSTed (with its CSRF token), htmx does not push the criteria into the address bar, and a
+    query string with criteria is not searched."""
+    text = staff_client.get(reverse("registry:search")).content.decode()
+    form = re.search(r'<form [^>]*id="search-form"[^>]*>', text).group(0)
+    assert 'method="post"' in form and 'hx-post="/"' in form
+    assert "hx-get" not in form and "hx-push-url" not in text
+    assert 'name="csrfmiddlewaretoken"' in text.split('id="search-form"')[1].split("</form>")[0]
+    r = staff_client.get(reverse("registry:search"), {"kana": "ヤマダ", "birth_date": "昭和55年5月5日"})
+    assert r.status_code == 200 and "山田　太郎" not in r.content.decode()
+    assert not OperationLog.objects.filter(kind="search").exists()
+    r = search(staff_client, {"kana": "ヤマダ", "birth_date": "昭和55年5月5日"}, HTTP_HX_REQUEST="true")
+    assert "山田　太郎" in r.content.decode() and "HX-Push-Url" not in r
+    assert OperationLog.objects.filter(kind="search").count() == 1
+    assert (served[-1].method, served[-1].url) == ("POST", "/")
+    assert "kana=" not in r.content.decode() and "birth_date=" not in r.content.decode()  # no link repeats them
+
+
+def test_search_requires_the_csrf_token(staff, family):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(staff)
+    r = csrf_client.post(reverse("registry:search"), {"kana": "ヤマダ"})
+    assert r.status_code == 403
+    assert not OperationLog.objects.filter(kind="search").exists()
+
+
 def test_search_lists_residents_and_logs_who_was_shown(staff_client, staff, family):
-    r = staff_client.get(reverse("registry:search"), {"kana": "やまだ"})
+    r = search(staff_client, {"kana": "やまだ"})
     text = r.content.decode()
     assert r.status_code == 200
     for name in ("山田　太郎", "山田　花子", "山田　一郎"):
@@ -139,7 +174,7 @@ def test_search_lists_residents_and_logs_who_was_shown(staff_client, staff, fami
 
 
 def test_search_htmx_returns_the_results_partial(staff_client, family):
-    r = staff_client.get(reverse("registry:search"), {"kanji": "山田花"}, HTTP_HX_REQUEST="true")
+    r = search(staff_client, {"kanji": "山田花"}, HTTP_HX_REQUEST="true")
     text = r.content.decode()
     assert "<html" not in text and 'id="results-table"' in text
     assert "山田　花子" in text and "山田　太郎" not in text
@@ -147,12 +182,22 @@ def test_search_htmx_returns_the_results_partial(staff_client, family):
 
 
 def test_search_errors_are_shown_inline(staff_client, family):
-    r = staff_client.get(reverse("registry:search"), {"birth_date": "平成31年5月1日"}, HTTP_HX_REQUEST="true")
+    r = search(staff_client, {"birth_date": "平成31年5月1日"}, HTTP_HX_REQUEST="true")
     text = r.content.decode()
     assert "date.era_out_of_range" in text
     assert re.search(r'id="err-birth_date" hx-swap-oob="true"><p class="sev-error">', text)
-    r = staff_client.get(reverse("registry:search"), {"kana": ""})
+    r = search(staff_client, {"kana": ""})
     assert r.status_code == 422 and "search.empty" in r.content.decode()
+
+
+def test_search_by_area_uses_the_area_select(staff_client, family):
+    text = staff_client.get(reverse("registry:search")).content.decode()
+    assert re.search(r'<select id="f-area_code" name="area_code"', text)
+    assert '<option value="002001">緑町一丁目（002001）</option>' in text
+    r = search(staff_client, {"area_code": "001001"})
+    text = r.content.decode()
+    assert "山田　太郎" in text and '<option value="001001" selected>' in text
+    assert "該当する住民はいません" in search(staff_client, {"area_code": "002001"}).content.decode()
 
 
 def test_search_finds_removed_only_on_request(staff_client, staff, family):
@@ -160,26 +205,37 @@ def test_search_finds_removed_only_on_request(staff_client, staff, family):
     services.submit(actor=staff, kind="move_out", data={
         "event_date": "令和7年5月1日", "notified_on": "令和7年5月1日", "persons": family.atena_numbers,
         "destination": {"address": "大阪府大阪市北区梅田一丁目1番1号"}})
-    r = staff_client.get(reverse("registry:search"), {"household_number": head.household.number})
+    r = search(staff_client, {"household_number": head.household.number})
     assert "該当する住民はいません" in r.content.decode()
-    r = staff_client.get(reverse("registry:search"), {"household_number": head.household.number, "include_removed": "on"})
+    r = search(staff_client, {"household_number": head.household.number, "include_removed": "on"})
     text = r.content.decode()
     assert "山田　太郎" in text and "除票" in text and "国内転出" in text
 
 
-def test_search_is_paginated(staff_client, staff, town):
+def test_search_is_paginated_by_post(staff_client, staff, town, served):
     kanji = "春夏秋冬山川海空花鳥風月雪星光雲森林竹松梅桜菊蘭菜葉根実種水火土金木石玉糸布衣食住東西南北上中下左右天地"
     persons = family_input()["persons"][:1] + [
         {**family_input()["persons"][2], "given_name": f"{kanji[i]}子", "given_name_kana": "コ", "relationship": "子"}
         for i in range(51)]
     services.submit(actor=staff, kind="move_in", data=family_input(persons=persons))
-    r = staff_client.get(reverse("registry:search"), {"kana": "ヤマダ"})
+    r = search(staff_client, {"kana": "ヤマダ", "kana_match": "prefix", "include_removed": "on"})
     text = r.content.decode()
     assert "52件" in text and "1/2ページ" in text
-    assert re.search(r'hx-get="/\?kana=[^"]*page=2" hx-target="#results" hx-push-url="true"', text)
     assert text.count("<tr>") == 51  # header + 50 rows
-    r = staff_client.get(reverse("registry:search"), {"kana": "ヤマダ", "page": 2})
-    assert r.content.decode().count("<tr>") == 3
+    pager = text.split('id="pagination"')[1].split("</form>")[0]
+    assert re.search(r'<form method="post" action="/" class="pagination"', text)
+    assert 'hx-post="/"' in pager and "href=" not in pager and "hx-get" not in pager
+    assert 'name="csrfmiddlewaretoken"' in pager
+    # the page buttons repeat the search that produced the results (not what is typed meanwhile)
+    carried = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', pager))
+    carried.pop("csrfmiddlewaretoken")
+    assert carried == {"kana": "ヤマダ", "kana_match": "prefix", "include_removed": "on"}
+    assert re.search(r'<button type="submit" name="page" value="2" id="page-next">', pager)
+    r = search(staff_client, {**carried, "page": "2"})
+    text = r.content.decode()
+    assert text.count("<tr>") == 3 and "2/2ページ" in text
+    assert 'name="page" value="1" id="page-prev"' in text
+    assert all("page=" not in s.url and "kana" not in s.url for s in served)
 
 
 # ------------------------------------------------------------------ person and household
@@ -294,8 +350,9 @@ def test_move_in_through_form_confirmation_and_submit(staff_client, staff, town)
     confirm, r = confirm_and_submit(staff_client, "move_in", fields)
     text = confirm.content.decode()
     assert "入力内容の確認" in text and "異動者 1人目 氏" in text and "本町一丁目（001001）" in text
-    assert number not in text.split("<form")[0]  # the summary masks the 個人番号
+    assert number not in text and not my_numbers_in(text)  # anywhere: summary and hidden inputs
     assert idr.mask_my_number(number) in text
+    assert 'name="persons.2.my_number"' not in text and 'name="_mn.persons.2.my_number"' in text
     assert r.status_code == 302
     tx = Transaction.objects.get()
     assert r["Location"] == reverse("registry:transaction", args=[tx.document_number])
@@ -305,6 +362,7 @@ def test_move_in_through_form_confirmation_and_submit(staff_client, staff, town)
     assert tx.document_number in page and "登録しました" in page
     for atena in tx.subjects:
         assert reverse("registry:person", args=[atena]) in page
+    assert Person.objects.get(atena_number=tx.subjects[2]).my_number_digest == protection.digest(number)
 
 
 def test_rejected_entry_lists_every_error_and_keeps_the_input(staff_client, town):
@@ -534,3 +592,199 @@ def test_head_change_birth_and_former_surname_through_the_forms(staff_client, fa
         "former_surname_kana": "サトウ"})
     assert r.status_code == 302
     assert Person.objects.get(atena_number=wife).former_surname == "佐藤"
+
+
+# ------------------------------------------------------------------ 個人番号 between the steps
+
+
+def _inputs(text: str) -> dict[str, str]:
+    """The hidden inputs of a page (what a confirmation page sends back)."""
+    return {n: _unescape(v) for n, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', text)
+            if n != "csrfmiddlewaretoken"}
+
+
+def _form_post(text: str, **changes) -> dict:
+    """What the browser would send back from a re-rendered entry form (text inputs, selects and
+    hidden inputs as rendered), with ``changes`` typed in by the clerk."""
+    post: dict = {}
+    for name, value in re.findall(r'<input type="(?:text|hidden)" (?:id="[^"]*" )?name="([^"]+)" value="([^"]*)"', text):
+        if name != "csrfmiddlewaretoken":
+            post[name] = _unescape(value)
+    for name, body in re.findall(r'<select id="[^"]*" name="([^"]+)"[^>]*>(.*?)</select>', text, re.S):
+        m = re.search(r'<option value="([^"]*)" selected', body)
+        post[name] = m.group(1) if m else ""
+    return {**post, **changes}
+
+
+def form_fields(**overrides) -> dict:
+    """The family as the entry form sends it (性別 as the select's codes)."""
+    fields = flat(family_input(**overrides))
+    return {k: {"男": "1", "女": "2"}.get(v, v) if k.endswith(".sex") else v for k, v in fields.items()}
+
+
+def test_my_number_is_never_written_back_into_a_page(staff_client, served, town):
+    """個人番号 in clear in no response: the form shown again after an error leaves the input empty
+    (入力済み, carried encrypted), the confirmation page carries only the token, and the result
+    and person pages show 登録あり. What the clerk typed is not lost on the way."""
+    number = my_number()
+    form = staff_client.get(reverse("registry:entry", args=["move_in"])).content.decode()
+    hint = re.search(r'<div class="hint" id="f-persons-0-my_number-hint">([^<]*)</div>', form).group(1)
+    assert hint == "確認画面では下4桁のみ、照会画面では登録の有無のみ表示します"  # what the pages below show
+    fields = form_fields()
+    fields["persons.0.my_number"] = number
+    fields["persons.2.relationship"] = "孫"  # an error: the form comes back
+    r = staff_client.post(reverse("registry:entry", args=["move_in"]), {**fields, "_action": "confirm"})
+    assert r.status_code == 422 and "relationship.forbidden_term" in r.content.decode()
+    text = r.content.decode()
+    assert re.search(r'id="f-persons-0-my_number" name="persons.0.my_number" value=""', text)
+    assert "入力済み（変更する場合は再入力）" in text
+    token = _inputs(text)["_mn.persons.0.my_number"]
+    assert token and number not in token
+    # the clerk corrects the 続柄 only; the number comes along as its token
+    r = staff_client.post(reverse("registry:entry", args=["move_in"]),
+                          {**_form_post(text, **{"persons.2.relationship": "子"}), "_action": "confirm"})
+    assert r.status_code == 200, _errors(r)
+    confirm = r.content.decode()
+    assert idr.mask_my_number(number) in confirm
+    # back to the form (修正する) and forward again: still carried, still not shown
+    carried = _inputs(confirm)
+    r = staff_client.post(reverse("registry:entry", args=["move_in"]), {**carried, "_action": "edit"})
+    assert r.status_code == 200 and "入力済み（変更する場合は再入力）" in r.content.decode()
+    assert re.search(r'name="persons.0.my_number" value=""', r.content.decode())
+    r = staff_client.post(reverse("registry:entry_submit", args=["move_in"]), carried)
+    assert r.status_code == 302
+    tx = Transaction.objects.get()
+    head = Person.objects.get(atena_number=tx.subjects[0])
+    assert head.my_number_digest == protection.digest(number)
+    result = staff_client.get(r["Location"]).content.decode()
+    assert tx.document_number in result
+    person = staff_client.get(reverse("registry:person", args=[head.atena_number])).content.decode()
+    assert re.search(r"data-my-number-status>登録あり<", person)
+    pages = [s for s in served if s.status < 400 or s.status == 422]
+    assert len(pages) == 7  # empty form, error form, confirmation, form again, submit, result, person page
+    assert not any(my_numbers_in(s.body) for s in served)
+    assert not any(number in s.body or number[:4] + " " + number[4:8] in s.body for s in served)
+
+
+def test_a_rejected_submit_keeps_the_my_number_sealed(staff_client, town):
+    number = my_number()
+    fields = form_fields()
+    fields["persons.0.my_number"] = number
+    confirm = staff_client.post(reverse("registry:entry", args=["move_in"]), {**fields, "_action": "confirm"})
+    assert confirm.status_code == 200
+    # the service refuses at submit (here: a date altered on the way, as any late rule error)
+    r = staff_client.post(reverse("registry:entry_submit", args=["move_in"]),
+                          {**_inputs(confirm.content.decode()), "event_date": "令和7年2月30日"})
+    assert r.status_code == 422 and "date.invalid" in r.content.decode()
+    text = r.content.decode()
+    assert 'name="persons.0.my_number" value=""' in text and "_mn.persons.0.my_number" in text
+    assert not Transaction.objects.exists()
+
+
+@pytest.mark.parametrize("how", ["altered", "another_field", "another_clerk", "not_a_token"])
+def test_a_tampered_my_number_token_is_refused(staff_client, staff, approver, town, how):
+    number = my_number()
+    fields = {**form_fields(), "persons.0.my_number": number}
+    r = staff_client.post(reverse("registry:entry", args=["move_in"]), {**fields, "_action": "confirm"})
+    carried = _inputs(r.content.decode())
+    token = carried["_mn.persons.0.my_number"]
+    if how == "altered":
+        key, body = token.split(":", 1)
+        carried["_mn.persons.0.my_number"] = f"{key}:{body[:40]}{'A' if body[40] != 'A' else 'B'}{body[41:]}"
+    elif how == "another_field":
+        del carried["_mn.persons.0.my_number"]
+        carried["_mn.persons.1.my_number"] = token
+    elif how == "another_clerk":
+        staff_client.force_login(approver)
+    else:
+        carried["_mn.persons.0.my_number"] = protection.encrypt(number)  # e.g. a stored ciphertext
+    r = staff_client.post(reverse("registry:entry_submit", args=["move_in"]), carried)
+    assert r.status_code == 422
+    text = r.content.decode()
+    assert "my_number.token_invalid" in text and "個人番号を再入力してください" in text
+    field = "persons.1.my_number" if how == "another_field" else "persons.0.my_number"
+    assert f'href="#f-{field.replace(".", "-")}"' in _errors(r)
+    assert not Transaction.objects.exists() and not Person.objects.exists()
+    # the confirmation step refuses it as well (it would otherwise go on without the number)
+    r = staff_client.post(reverse("registry:entry", args=["move_in"]), {**carried, "_action": "confirm"})
+    assert r.status_code == 422 and "my_number.token_invalid" in r.content.decode()
+
+
+def test_a_carried_my_number_can_be_retyped_or_dropped(staff_client, town):
+    first, second = my_number("12345678901"), my_number("98765432109")
+    fields = {**form_fields(), "persons.0.my_number": first}
+    r = staff_client.post(reverse("registry:entry", args=["move_in"]), {**fields, "_action": "edit"})
+    text = r.content.decode()
+    assert 'name="_mn_drop.persons.0.my_number"' in text and "入力済みの番号を取り消す" in text
+    # typed again: the new number wins
+    r = staff_client.post(reverse("registry:entry", args=["move_in"]),
+                          {**_form_post(text, **{"persons.0.my_number": second}), "_action": "confirm"})
+    assert idr.mask_my_number(second) in r.content.decode()
+    # dropped: recorded without a number
+    r = staff_client.post(reverse("registry:entry", args=["move_in"]),
+                          {**_form_post(text, **{"_mn_drop.persons.0.my_number": "1"}), "_action": "confirm"})
+    confirm = r.content.decode()
+    assert r.status_code == 200 and "_mn.persons.0.my_number" not in confirm and "**** ****" not in confirm
+    r = staff_client.post(reverse("registry:entry_submit", args=["move_in"]), _inputs(confirm))
+    assert r.status_code == 302
+    assert Person.objects.get(given_name="太郎").my_number_digest == ""
+
+
+def test_my_number_correction_through_the_form(staff_client, family):
+    head = head_of(family)
+    number = my_number()
+    fields = {"event_date": "令和7年2月30日", "notified_on": "令和7年4月20日", "persons": head.atena_number,
+              "_person": head.atena_number, "_changes": "my_number", "changes.my_number": number}  # an error: the form comes back with the change row
+    r = staff_client.post(reverse("registry:entry", args=["ex_officio_correction"]), {**fields, "_action": "confirm"})
+    text = r.content.decode()
+    assert r.status_code == 422 and "date.invalid" in text
+    assert 'name="changes.my_number" value=""' in text and "入力済み（変更する場合は再入力）" in text
+    post = _form_post(text, event_date="令和7年4月20日")
+    assert post["_changes"] == "my_number" and post["changes.my_number"] == ""
+    r = staff_client.post(reverse("registry:entry", args=["ex_officio_correction"]), {**post, "_action": "confirm"})
+    assert r.status_code == 200, _errors(r)
+    assert idr.mask_my_number(number) in r.content.decode()
+    r = staff_client.post(reverse("registry:entry_submit", args=["ex_officio_correction"]), _inputs(r.content.decode()))
+    assert r.status_code == 302
+    head.refresh_from_db()
+    assert head.my_number_digest == protection.digest(number)
+
+
+def test_the_leak_guard_finds_a_my_number_however_it_is_written():
+    number = my_number()
+    assert my_numbers_in(f'<input value="{number}">') == [number]
+    assert my_numbers_in(f"{number[:4]} {number[4:8]} {number[8:]}") == [number]
+    assert my_numbers_in(number.translate(str.maketrans("0123456789", "０１２３４５６７８９"))) == [number]
+    assert my_numbers_in(f"9{number}9") == [number]
+    assert my_numbers_in("**** **** " + number[8:]) == []
+    assert my_numbers_in("2026-00000001 0000000019 " + number[:11] + str((int(number[11]) + 1) % 10)) == []
+
+
+def test_move_in_from_abroad_without_a_previous_address(staff_client, town):
+    text = staff_client.get(reverse("registry:entry", args=["move_in_from_abroad"])).content.decode()
+    assert not re.search(r'name="previous_address.address"[^>]*aria-required', text)
+    assert "「国外」と記録されます" in text
+    fields = {k: v for k, v in form_fields().items() if not k.startswith(("previous_address.", "persons.1", "persons.2"))}
+    _, r = confirm_and_submit(staff_client, "move_in_from_abroad", fields)
+    assert r.status_code == 302
+    assert Person.objects.get().prev_address == "国外"
+
+
+def test_foreign_birth_without_a_category_through_the_form(staff_client, staff, town):
+    person = {"resident_type": "foreign", "alphabet_name": "SMITH JOHN", "birth_date": "1990-02-03", "sex": "1",
+              "relationship": "世帯主", "nationality_code": "US", "nationality_name": "アメリカ合衆国",
+              "foreign_category": "mid_long_term", "residence_status": "技術・人文知識・国際業務",
+              "period_of_stay": "3年", "stay_expires_on": "2028-04-01", "residence_card_number": "AB12345678CD"}
+    result = services.submit(actor=staff, kind="move_in_from_abroad", data=family_input(
+        persons=[person], previous_address={"address": "アメリカ合衆国"}))
+    number = Person.objects.get().household.number
+    text = staff_client.get(reverse("registry:entry", args=["birth"]), {"household": number}).content.decode()
+    assert not re.search(r'name="child.foreign_category"[^>]*aria-required', text) and "空欄は出生による経過滞在者" in text
+    _, r = confirm_and_submit(staff_client, "birth", {
+        "event_date": "令和7年4月8日", "notified_on": "令和7年4月10日", "household_number": number,
+        "_household": number, "child.resident_type": "foreign", "child.alphabet_name": "SMITH ANNA",
+        "child.birth_date": "2025-04-08", "child.sex": "2", "child.relationship": "子",
+        "child.nationality_code": "US", "child.nationality_name": "アメリカ合衆国"})
+    assert r.status_code == 302
+    child = Person.objects.exclude(atena_number=result.atena_numbers[0]).get()
+    assert child.foreign_category == "transitional_birth"

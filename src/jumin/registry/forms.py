@@ -12,12 +12,18 @@ Nothing here validates the register's rules: the services do (``services.check``
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+
+from jumin.core.errors import Issue, error
+from jumin.core.templatetags.jumin import DROP_PREFIX, SEALED_PREFIX, is_my_number_path
+from jumin.identifiers import protection
 
 from .choices import ForeignCategory, ResidentType, Sex, TransactionKind
 from .models import Person
@@ -29,7 +35,7 @@ from .selectors import SearchQuery
 
 class SearchForm(forms.Form):
     """基本検索 (標準仕様書 j340). Rendered by hand in the template (accesskeys, dense layout);
-    this form only cleans the query string. Date and sex are validated by the selector so that
+    this form only cleans the POSTed criteria. Date and sex are validated by the selector so that
     their errors carry the register's codes."""
 
     kana = forms.CharField(label=_("フリガナ"), required=False, max_length=120)
@@ -50,9 +56,17 @@ class SearchForm(forms.Form):
 
     CRITERIA = ("kana", "kanji", "birth_date", "sex", "area_code", "address", "household_number",
                 "atena_number", "juminhyo_code")
+    OPTIONS = ("kana_mode", "kana_match", "include_removed")
 
     def has_criteria(self) -> bool:
         return any((self.data.get(name) or "").strip() for name in self.CRITERIA)
+
+    def criteria_fields(self) -> list[tuple[str, str]]:
+        """The criteria as submitted, as (name, value) pairs for the hidden inputs of the page
+        buttons: paging repeats the search that produced the results, in a POST body (names and
+        birth dates never go into a URL, where access logs and browser history would keep them)."""
+        return [(name, self.data.get(name)) for name in (*self.CRITERIA, *self.OPTIONS)
+                if (self.data.get(name) or "").strip()]
 
     def to_query(self) -> SearchQuery:
         c = self.cleaned_data
@@ -94,7 +108,9 @@ _ENTRY_SECTIONS = ("address", "household_join", "previous_address")
 
 KIND_UI: dict[str, KindUI] = {
     "move_in": KindUI("entry", sections=_ENTRY_SECTIONS, previous_required=True),
-    "move_in_from_abroad": KindUI("entry", sections=_ENTRY_SECTIONS, previous_required=True),
+    "move_in_from_abroad": KindUI(
+        "entry", sections=_ENTRY_SECTIONS,
+        help=_("従前の住所（国外）は分かる範囲で入力します。空欄の場合、転入前住所は「国外」と記録されます（標準仕様書 j900）。")),
     "foreign_entry_30_46": KindUI("entry", sections=_ENTRY_SECTIONS, default_type=ResidentType.FOREIGN),
     "foreign_notification_30_47": KindUI(
         "entry", sections=("address", "household_join", "address_set_on"), default_type=ResidentType.FOREIGN,
@@ -156,8 +172,6 @@ HOUSEHOLD_KINDS = ["move_within", "move_out", "move_out_abroad", "household_spli
 """The 異動 started from the household view (pre-filled with the household and its version)."""
 HOUSEHOLD_KIND_LABELS = {"move_in": _("転入（この世帯に入る）"), "birth": _("出生（この世帯に入る）")}
 
-CANCEL_KIND_FOR = {"entry": "cancel_decrease", "removal": "cancel_increase", "correction": "cancel_correction"}
-
 
 def kind_label(kind: str) -> str:
     return TransactionKind(kind).label
@@ -167,7 +181,7 @@ def cancel_kind_for(kind: str) -> str | None:
     """The 異動の取消し kind that cancels a 異動 of ``kind`` (標準仕様書 j980)."""
     if kind in tx_rules.CANCEL_KINDS or kind not in tx_rules.KINDS:
         return None
-    return CANCEL_KIND_FOR[tx_rules.KINDS[kind].category]
+    return tx_rules.CANCEL_FOR_CATEGORY[tx_rules.KINDS[kind].category]
 
 
 # ------------------------------------------------------------------ choices and labels
@@ -349,11 +363,81 @@ def entry_input(kind: str, post) -> EntryInput:
     )
 
 
-def carried_fields(post) -> list[tuple[str, str]]:
+def carried_fields(values) -> list[tuple[str, str]]:
     """The clerk's input as (name, value) pairs, to carry through the confirmation step in hidden
-    inputs (nothing of the entry is kept on the server between the steps)."""
+    inputs (nothing of the entry is kept on the server between the steps). ``values`` must be
+    sealed (``seal_my_numbers``): a 個人番号 travels only as its token, never in clear."""
     skip = {"csrfmiddlewaretoken", "_action", "_ack", "_hold", "_touched"}
-    return [(k, v) for k in post for v in post.getlist(k) if k not in skip]
+    return [(k, v) for k in values for v in values.getlist(k) if k not in skip and not is_my_number_path(k)]
+
+
+# ------------------------------------------------------------------ 個人番号 between the steps
+#
+# The 個人番号 is never written back into a page (番号法第12条 安全管理措置): not in the hidden inputs
+# of the confirmation page, not in the value of a form shown again after an error. Between the
+# steps it travels as a token ``_mn.<field path>``: the number encrypted and authenticated
+# (Fernet, jumin.identifiers.protection) together with the staff member and the field it belongs
+# to, so that a token is useless in another session's form, in another field, or once altered.
+
+# SEALED_PREFIX: the hidden input ``_mn.<field path>`` carrying the token of the 個人番号 typed into
+# ``<field path>``; DROP_PREFIX: the checkbox ``_mn_drop.<field path>`` to forget it (the clerk wants
+# the item empty). Defined with the form component that renders them.
+_SEAL_PURPOSE = "jumin.registry.entry"
+
+
+def seal_my_number(number: str, *, owner: str, path: str) -> str:
+    return protection.encrypt(json.dumps([_SEAL_PURPOSE, str(owner), path, number], ensure_ascii=False))
+
+
+def unseal_my_number(token: str, *, owner: str, path: str) -> str:
+    """The 個人番号 of a token made by ``seal_my_number`` for the same staff member and field;
+    ``ValueError`` (without the token or the number in its text) for anything else."""
+    try:
+        purpose, who, where, number = json.loads(protection.decrypt(token))
+    except Exception as exc:  # noqa: BLE001 - altered, truncated, foreign key: all the same to the caller
+        raise ValueError("invalid 個人番号 token") from exc
+    if purpose != _SEAL_PURPOSE or who != str(owner) or where != path or not isinstance(number, str):
+        raise ValueError("invalid 個人番号 token")
+    return number
+
+
+def open_my_numbers(post, *, owner: str) -> tuple[QueryDict, list[Issue]]:
+    """The submitted form with every 個人番号 in clear, for ``entry_input``: the number typed now,
+    else the one carried as a token (unless the clerk chose to forget it). A token that does not
+    open (altered or not made for this clerk and field) is an error on that field: the clerk
+    types the number again."""
+    clear = post.copy()
+    issues: list[Issue] = []
+    paths = {k for k in post if is_my_number_path(k)}
+    paths |= {k[len(SEALED_PREFIX):] for k in post if k.startswith(SEALED_PREFIX)}
+    for key in [k for k in clear if k.startswith((SEALED_PREFIX, DROP_PREFIX))]:
+        del clear[key]
+    for path in sorted(p for p in paths if is_my_number_path(p)):
+        typed = (post.get(path) or "").strip()
+        token = post.get(SEALED_PREFIX + path) or ""
+        if typed or not token or post.get(DROP_PREFIX + path):
+            clear[path] = typed
+            continue
+        try:
+            clear[path] = unseal_my_number(token, owner=owner, path=path)
+        except ValueError:
+            clear[path] = ""
+            issues.append(error("my_number.token_invalid", str(_(
+                "入力済みの個人番号を引き継げませんでした（改ざんされたか、有効でない情報です）。個人番号を再入力してください。")),
+                path))
+    return clear, issues
+
+
+def seal_my_numbers(values, *, owner: str) -> QueryDict:
+    """The form values to put back into a page: each 個人番号 removed from its input and carried
+    as a token in ``_mn.<field path>`` instead."""
+    sealed = values.copy()
+    for path in [k for k in values if is_my_number_path(k)]:
+        number = (values.get(path) or "").strip()
+        del sealed[path]
+        if number:
+            sealed[SEALED_PREFIX + path] = seal_my_number(number, owner=owner, path=path)
+    return sealed
 
 
 def block_indexes(post, prefix: str = "persons") -> list[int]:

@@ -4,7 +4,8 @@ Views are thin (architecture rules 1 and 2): parse the request, call ``selectors
 personal data, which logs it) or ``services`` (every write), render. Issues from the services
 are shown with their Japanese message, code and field; alerts are acknowledged by the clerk on
 the confirmation page before ``services.submit`` is called with ``acknowledged=``. The
-個人番号 is never rendered: only 登録あり/なし, or a mask of what the clerk typed.
+個人番号 is never rendered: only 登録あり/なし, or a mask of what the clerk typed; between the
+steps of an entry it travels encrypted (``forms.seal_my_numbers``), never in an input's value.
 """
 
 from __future__ import annotations
@@ -64,6 +65,11 @@ def _areas():
     return list(Area.objects.filter(municipality__is_self=True).order_by("code"))
 
 
+def _area_choices(empty_label: str) -> list[tuple[str, str]]:
+    """The 町字 as choices of a ``{% field … type="select" %}``."""
+    return [("", empty_label), *((a.code, f"{a.name}（{a.code}）") for a in _areas())]
+
+
 def _not_found(request: HttpRequest, exc: RuleError) -> HttpResponse:
     return render(request, "registry/not_found.html", {"issues": _issues_of(exc)}, status=404)
 
@@ -72,11 +78,15 @@ def _not_found(request: HttpRequest, exc: RuleError) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
-    """住民検索. Runs a search when any criterion field is in the query string; the results
-    partial is returned to htmx requests, the full page otherwise (bookmarks, reload, no JS)."""
-    form = forms.SearchForm(request.GET or None)
-    searched = bool(request.GET) and any(k in request.GET for k in forms.SearchForm.CRITERIA)
+    """住民検索. The criteria are POSTed (form and htmx alike, paging included): names and birth
+    dates must not end up in URLs, where server access logs, proxies and the browser history
+    keep them. A GET only shows the empty form (criteria in a query string are ignored). The
+    results partial is returned to htmx requests, the full page otherwise (no JS)."""
+    data = request.POST if request.method == "POST" else None
+    form = forms.SearchForm(data)
+    searched = data is not None and any(k in data for k in forms.SearchForm.CRITERIA)
     page, issues = None, []
     if searched:
         if form.is_valid():
@@ -89,12 +99,13 @@ def search(request: HttpRequest) -> HttpResponse:
                       for name, errs in form.errors.items()]
     context = {
         "nav": "search",
-        "form_values": request.GET,
+        "form_values": data or {},
         "form_errors": _by_field(issues),
         "issues": issues,
         "page": page,
+        "criteria": form.criteria_fields() if page is not None else [],
         "searched": searched,
-        "areas": _areas(),
+        "area_choices": _area_choices(_("（すべて）")),
         "sex_choices": forms.SEARCH_SEX_CHOICES,
         "htmx": _is_htmx(request),
     }
@@ -430,7 +441,7 @@ def _form_context(request: HttpRequest, kind: str, state: FormState, *, issues=(
         "person": state.person,
         "blocks": blocks,
         "next_block": max(blocks) + 1,
-        "areas": _areas(),
+        "area_choices": _area_choices(_("（選択）")),
         "sex_choices": forms.SEX_CHOICES,
         "resident_type_choices": forms.RESIDENT_TYPE_CHOICES,
         "foreign_category_choices": forms.FOREIGN_CATEGORY_CHOICES,
@@ -463,19 +474,29 @@ def entry_form(request: HttpRequest, kind: str) -> HttpResponse:
         state = _load_state(request, kind, _initial_values(request, kind))
         _complete_initial(kind, state)
         return _render_form(request, kind, state)
-    values = request.POST.copy()
+    clear, values, token_issues = _opened(request)
     state = _load_state(request, kind, values)
-    entry = forms.entry_input(kind, request.POST)
+    entry = forms.entry_input(kind, clear)
     if request.POST.get("_action") == "edit":
-        return _render_form(request, kind, state)
-    issues = _check(request, kind, entry)
+        return _render_form(request, kind, state, issues=token_issues, entry=entry,
+                            status=422 if token_issues else 200)
+    issues = token_issues + _check(request, kind, entry)
     if any(i.is_error for i in issues):
         return _render_form(request, kind, state, issues=issues, entry=entry, status=422)
-    return _render_confirm(request, kind, state, entry, alerts=[i for i in issues if not i.is_error])
+    return _render_confirm(request, kind, state, entry, values, alerts=[i for i in issues if not i.is_error])
 
 
-def _render_confirm(request, kind, state: FormState, entry: forms.EntryInput, *, alerts, status=200,
-                    banner: str = "") -> HttpResponse:
+def _opened(request: HttpRequest) -> tuple[QueryDict, QueryDict, list[Issue]]:
+    """A submitted entry form as (input with every 個人番号 in clear — for the services only —,
+    the same input with every 個人番号 sealed — the only one a page may be rendered from —, the
+    errors of carried 個人番号 that could not be opened)."""
+    owner = str(request.user.pk)
+    clear, issues = forms.open_my_numbers(request.POST, owner=owner)
+    return clear, forms.seal_my_numbers(clear, owner=owner), issues
+
+
+def _render_confirm(request, kind, state: FormState, entry: forms.EntryInput, values: QueryDict, *, alerts,
+                    status=200, banner: str = "") -> HttpResponse:
     names = state.names()
     return render(request, "registry/entry_confirm.html", {
         "nav": "entry",
@@ -484,7 +505,7 @@ def _render_confirm(request, kind, state: FormState, entry: forms.EntryInput, *,
         "legal_basis": forms.tx_rules.KINDS[kind].legal_basis,
         "summary": _summary(entry.data, names),
         "alert_rows": _issue_rows(alerts, entry.display_field, names),
-        "carried": forms.carried_fields(request.POST),
+        "carried": forms.carried_fields(values),  # sealed: the 個人番号 only as its token
         "acknowledged": entry.acknowledged,
         "hold": entry.hold,
         "expected": sorted(entry.expected_versions.items()),
@@ -552,8 +573,10 @@ def entry_validate(request: HttpRequest, kind: str) -> HttpResponse:
     """Inline validation (htmx): ``services.check`` on the form as it stands; the issues of the
     fields the clerk has touched are swapped into their slots (out of band), the rest listed."""
     _kind_or_404(kind)
-    entry = forms.entry_input(kind, request.POST)
-    issues = [i for i in _check(request, kind, entry) if _is_touched(entry.display_field(i.field), entry.touched)]
+    clear, _sealed, token_issues = _opened(request)
+    entry = forms.entry_input(kind, clear)
+    issues = token_issues + [i for i in _check(request, kind, entry)
+                             if _is_touched(entry.display_field(i.field), entry.touched)]
     slots = {k for k in request.POST if not k.startswith("_") and k != "csrfmiddlewaretoken"}
     slots |= {s for s in (request.POST.get("_slots") or "").split(",") if s}
     slots |= {f"changes.{n}" for n in request.POST.getlist("_changes") if n}
@@ -592,7 +615,7 @@ def _change_row(person, name: str) -> dict:
         "current": display_value(person, name) if name != "my_number" else display_value(person, "my_number"),
         "widget": forms.correction_widget(name),
         "choices": forms.correction_widget_choices(name),
-        "date": forms.is_date_field(name),
+        "hint": _("和暦・西暦") if forms.is_date_field(name) else "",
         "path": f"changes.{name}",
     }
 
@@ -620,8 +643,12 @@ def entry_submit(request: HttpRequest, kind: str) -> HttpResponse:
     unchanged: errors on the form, unacknowledged alerts on the confirmation page, a conflict
     with a link to reload the household."""
     _kind_or_404(kind)
-    entry = forms.entry_input(kind, request.POST)
-    values = request.POST.copy()
+    clear, values, token_issues = _opened(request)
+    entry = forms.entry_input(kind, clear)
+    if token_issues:
+        state = _load_state(request, kind, values)
+        return _render_form(request, kind, state, issues=token_issues, entry=entry, status=422,
+                            banner=_("登録できませんでした。エラーを修正してください（入力内容は保持しています）。"))
     try:
         result = services.submit(actor=request.user, kind=kind, data=entry.data, hold=entry.hold,
                                  acknowledged=entry.acknowledged,
@@ -631,7 +658,7 @@ def entry_submit(request: HttpRequest, kind: str) -> HttpResponse:
         return _render_form(request, kind, state, issues=_issues_of(exc), entry=entry, conflict=True, status=409)
     except services.AlertsRequireAcknowledgement as exc:
         state = _load_state(request, kind, values)
-        return _render_confirm(request, kind, state, entry, alerts=_issues_of(exc), status=422,
+        return _render_confirm(request, kind, state, entry, values, alerts=_issues_of(exc), status=422,
                                banner=_("すべてのアラートを確認し、チェックを付けてから登録してください。"))
     except services.PermissionDenied as exc:
         state = _load_state(request, kind, values)

@@ -17,6 +17,7 @@ import re
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jumin.core.clock import JST
 from jumin.core.errors import RuleError
@@ -130,6 +131,18 @@ def _values(context, name: str) -> list[str]:
     return [] if value in (None, "") else [str(value)]
 
 
+# The names of the inputs that carry a 個人番号 between the steps of an entry form (used by
+# jumin.registry.forms, which makes and opens the tokens).
+SEALED_PREFIX = "_mn."
+DROP_PREFIX = "_mn_drop."
+
+
+def is_my_number_path(path: str) -> bool:
+    """Whether an input (field path) holds a 個人番号: ``persons.0.my_number``, ``changes.my_number``."""
+    path = str(path)
+    return not path.startswith("_") and path.rsplit(".", 1)[-1] == "my_number"
+
+
 def _issues(context, name: str) -> list:
     return list((context.get("form_errors") or {}).get(name, []))
 
@@ -148,8 +161,18 @@ def field(context, name, label, type="text", required=False, hint="", choices=No
     """One labelled input (text, date-as-text, textarea or select) with its error slot.
 
     Required fields are marked (aria-required) but not enforced by the browser: the services
-    validate and every problem is shown with its code and message."""
+    validate and every problem is shown with its code and message.
+
+    An input of a 個人番号 (field path ending in ``my_number``) never gets a value back: a number
+    already entered is carried by its token (``_mn.<path>`` in ``form_values``, see
+    jumin.registry.forms.seal_my_numbers) in a hidden input, the hint says so (else it says what
+    the screens show of the number), and a checkbox lets the clerk forget it."""
     issues = _issues(context, name)
+    sealed = ""
+    if is_my_number_path(name):
+        value = ""
+        sealed = _value(context, SEALED_PREFIX + name)
+        hint = _("入力済み（変更する場合は再入力）") if sealed else _("確認画面では下4桁のみ、照会画面では登録の有無のみ表示します")
     return {
         "name": name,
         "id": field_id(name),
@@ -169,6 +192,10 @@ def field(context, name, label, type="text", required=False, hint="", choices=No
         "maxlength": maxlength,
         "hide_label": hide_label,
         "value": _value(context, name) if value is None else ("" if value is None else str(value)),
+        "sealed": sealed,
+        "sealed_name": SEALED_PREFIX + name,
+        "drop_name": DROP_PREFIX + name,
+        "drop_id": field_id(DROP_PREFIX + name),
         "issues": issues,
         "invalid": _has_error(issues),
     }

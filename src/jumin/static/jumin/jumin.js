@@ -6,6 +6,7 @@
  * - the entry form remembers which fields the clerk has touched, so inline validation only
  *   talks about those;
  * - person blocks can be removed; foreign-resident fields follow the 住民種別 select;
+ * - after paging the search results, focus moves to the result count (the page button is gone);
  * - a guarded form (data-guard) is submitted once, never while its inline validation request
  *   is in flight, and no validation request starts once it is being submitted.
  */
@@ -107,6 +108,12 @@
     var root = ev.detail && ev.detail.target ? ev.detail.target : document;
     root.querySelectorAll("select[data-resident-type]").forEach(toggleResidentType);
     focusFirstError(root);
+    // paging replaced the button that had the focus: keyboard users continue from the count line
+    var elt = ev.detail && ev.detail.requestConfig ? ev.detail.requestConfig.elt : null;
+    if (elt && elt.closest && elt.closest("[data-pagination]")) {
+      var meta = root.querySelector(".results-meta");
+      if (meta) meta.focus();
+    }
   });
   document.addEventListener("htmx:oobAfterSwap", function () { syncInvalid(document); });
 })();
