@@ -137,6 +137,8 @@ JUMIN_KEY_DIR = Path(os.environ.get("JUMIN_KEY_DIR", VAR_DIR / "keys"))
 # embedded mode creates the keys on first use; production requires them (jumin createkeys)
 JUMIN_AUTO_CREATE_KEYS = env_bool("JUMIN_AUTO_CREATE_KEYS", True)
 
+DEFAULT_EXCEPTION_REPORTER_FILTER = "jumin.core.reporting.JuminExceptionReporterFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
