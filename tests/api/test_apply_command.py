@@ -77,7 +77,7 @@ def test_good_and_bad_lines(tmp_path, town, staff, move_in_data):
     assert Person.objects.count() == 4
     assert {(t.operator, t.channel, t.status) for t in (first, seventh)} == {(staff, "batch", "committed")}
     assert seventh.acknowledged_alerts == ["notification.late"]
-    assert OperationLog.objects.filter(kind="write", actor=staff, channel="batch").count() == 2
+    assert OperationLog.objects.filter(kind="write", actor=staff, channel="batch", result="ok").count() == 2
 
 
 def test_all_ok_exits_0(tmp_path, town, staff, move_in_data):

@@ -171,10 +171,21 @@ class Desk:
         Returns the exception."""
         from jumin.core.errors import RuleError
 
+        from jumin.audit.models import OperationLog
+
         before = self.counts()
+        last_log = OperationLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         with pytest.raises(exc or RuleError) as info:
             self.submit(kind, data, **kwargs)
-        assert self.counts() == before, "a rejected 異動 wrote something"
+        after = self.counts()
+        assert after.pop("OperationLog") == before.pop("OperationLog") + 1, "a refusal leaves exactly one log row"
+        assert after == before, "a rejected 異動 wrote something"
+        (log,) = OperationLog.objects.filter(pk__gt=last_log)
+        from jumin.registry.rules.transactions import KINDS
+
+        function = f"registry.{kind}" if kind in KINDS else "registry.unknown"
+        assert (log.kind, log.function, log.actor_id) == ("write", function, (kwargs.get("actor") or self.clerk).pk)
+        assert log.result in ("rejected", "alerts", "conflict") and log.detail["codes"] == list(dict.fromkeys(info.value.codes))
         for code in codes:
             assert code in info.value.codes, (code, info.value.codes)
         if exc is None:  # an error, not alerts to acknowledge

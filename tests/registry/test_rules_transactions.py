@@ -55,7 +55,7 @@ def family(**overrides) -> list[dict]:
 def plan(kind, data, ctx) -> rules.Plan:
     """Parse and plan; the 届出日 is the 異動日 unless given (these tests are not about lateness)."""
     if "event_date" in data:
-        event = inputs.date_value(data["event_date"], "event_date", fuzzy=True).sort_date
+        event = inputs.date_value(data["event_date"], "event_date", fuzzy=True).sort_date or TODAY  # 年月日不詳
         data = {"notified_on": min(event, TODAY).isoformat()} | data
     return rules.plan(rules.parse(kind, data, TODAY), ctx)
 
@@ -340,3 +340,62 @@ def test_every_kind_has_a_parser_a_planner_and_a_category():
     assert set(rules.KINDS) == set(rules.PARSERS) == set(rules.PLANNERS) == set(TransactionKind.values)
     assert {spec.category for spec in rules.KINDS.values()} == {"entry", "removal", "correction"}
     assert all(spec.legal_basis for spec in rules.KINDS.values())
+
+
+# ------------------------------------------------------------------------------------ review fixes
+
+
+def test_one_code_one_message_for_the_household_head_rules():
+    """household.two_heads and household.relationship_required come from one constructor each
+    (rules/household.py), whichever path finds them."""
+    ctx = context(*family(), person(OTHER, H2, "世帯主", 1))
+    found = []
+    for kind, data in [
+        ("head_change", {"household_number": H1, "new_head": WIFE, "relationships": {HEAD: "世帯主"}}),
+        ("head_change", {"household_number": H1, "new_head": WIFE, "relationships": {HEAD: "夫"}}),
+        ("household_change", {"persons": [CHILD], "target_household_number": H2, "new_relationships": {CHILD: "世帯主"}}),
+        ("household_change", {"persons": [CHILD], "target_household_number": H2}),
+        ("household_split", {"persons": [CHILD, WIFE], "new_relationships": {CHILD: "世帯主"}}),
+        ("move_within", {"persons": [CHILD], "household_number": H2, "address": {"area_code": "001001", "address_number": "1番2号"}}),
+        ("death", {"persons": [HEAD], "new_head": WIFE, "relationships": {CHILD: "世帯主"}}),
+    ]:
+        found += plan(kind, {"event_date": "令和7年5月1日", **data}, ctx).issues
+    messages = {}
+    for i in found:
+        if i.code in ("household.two_heads", "household.relationship_required"):
+            messages.setdefault(i.code, set()).add(i.message)
+    assert {code: len(m) for code, m in messages.items()} == {"household.two_heads": 1, "household.relationship_required": 1}
+
+
+def test_two_new_persons_with_the_same_number_and_a_correction_to_a_held_number():
+    twin = {"family_name": "山田", "given_name": "一", "family_name_kana": "ヤマダ", "given_name_kana": "ハジメ",
+            "birth_date": "1980-01-01", "sex": "男", "relationship": "世帯主", "honseki": "東京都", "my_number": "123456789018"}
+    p = plan("move_in", {"event_date": "令和7年5月20日", "address": {"area_code": "002001", "address_number": "1番"},
+                         "previous_address": {"address": "大阪府"},
+                         "persons": [twin, twin | {"given_name": "二", "given_name_kana": "ニ", "relationship": "弟"}]}, context())
+    assert [(i.code, i.field) for i in p.errors] == [("identity.duplicate_my_number", "persons.1.my_number")]
+    ctx = context(*family(), number_holders={("juminhyo_code", "12345678903"): [WIFE]})
+    p = plan("ex_officio_correction", {"event_date": "令和7年5月20日", "persons": [CHILD],
+                                       "changes": {"juminhyo_code": "12345678903"}}, ctx)
+    assert [(i.code, i.field) for i in p.errors] == [("identity.duplicate_juminhyo_code", "changes.juminhyo_code")]
+    ctx = context(*family(), number_holders={("juminhyo_code", "12345678903"): [CHILD]})  # its own
+    assert plan("ex_officio_correction", {"event_date": "令和7年5月20日", "persons": [CHILD],
+                                          "changes": {"juminhyo_code": "12345678903"}}, ctx).errors == []
+
+
+def test_event_order_uses_the_latest_version_date():
+    ctx = context(*family(), last_event_dates={CHILD: D(2025, 5, 10)})
+    p = plan("minor_correction", {"event_date": "令和7年5月9日", "persons": [CHILD], "changes": {"katagaki": "A"}}, ctx)
+    assert codes(p) == ["event_date.before_previous_change"] and p.issues[0].params["previous"] == "2025-05-10"
+    p = plan("death", {"event_date": "令和7年5月9日", "persons": [CHILD]}, ctx)
+    assert [(i.code, i.severity) for i in p.issues] == [("removal.before_previous_change", Severity.ALERT)]
+    assert plan("death", {"event_date": "年月日不詳", "persons": [CHILD]}, ctx).issues == []
+
+
+def test_a_held_household_blocks_changes_to_its_make_up_only():
+    ctx = context(*family(), pending_households={H1})
+    p = plan("head_change", {"event_date": "令和7年5月1日", "household_number": H1, "new_head": WIFE,
+                             "relationships": {HEAD: "夫", CHILD: "子"}}, ctx)
+    assert codes(p) == ["household.pending"] and p.issues[0].params["household"] == H1
+    p = plan("minor_correction", {"event_date": "令和7年5月1日", "persons": [CHILD], "changes": {"remarks": "確認済"}}, ctx)
+    assert p.errors == []

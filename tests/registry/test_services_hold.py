@@ -13,7 +13,7 @@ from jumin.audit.models import OperationLog
 from jumin.core.errors import RuleError
 from jumin.identifiers import protection
 from jumin.registry import selectors, services
-from jumin.registry.models import Person, PersonVersion, Transaction
+from jumin.registry.models import Household, Person, PersonVersion, Transaction
 
 D = dt.date
 MY_NUMBER = "123456789018"
@@ -63,6 +63,60 @@ def test_a_held_transaction_blocks_indirect_changes_too(desk, family):
     desk.submit("minor_correction", {"event_date": "令和7年5月20日", "persons": [family["wife"]], "changes": {"katagaki": "B"}}, hold=True)
     desk.rejects("move_within", {"event_date": "令和7年5月25日", "notified_on": "令和7年5月25日", "persons": [family["head"]],
                                  "address": {"area_code": "002001", "address_number": "3番"}}, "person.pending")
+
+
+_BIRTH = {"family_name": "山田", "given_name": "次郎", "family_name_kana": "ヤマダ", "given_name_kana": "ジロウ",
+          "birth_date": "令和7年5月25日", "sex": "男", "relationship": "子", "honseki": "東京都"}
+
+
+@pytest.mark.parametrize("kind", ["birth", "move_in", "household_change", "move_within"])
+def test_a_held_transaction_blocks_changes_to_its_household(desk, family, held, chief, kind):
+    """Review P2-11: a 世帯主変更 is held; a 出生 into the same household, a 転入 or 世帯変更 joining it,
+    a 転居 into it were accepted, and the 決裁 then failed (household.relationship_required).
+    Now they wait for the 決裁, which goes through."""
+    event = {"event_date": "令和7年5月25日", "notified_on": "令和7年5月25日"}
+    home = {"area_code": "001001", "address_number": "1番2号", "katagaki": "コーポ本町101"}  # the family's address
+    if kind == "birth":
+        data = {"household_number": family["household"], "child": _BIRTH}
+    elif kind == "move_in":
+        data = {"household_number": family["household"], "previous_address": {"address": "東京都三鷹市"},
+                "address": home, "persons": [desk.japanese_person(relationship="同居人")]}
+    elif kind == "household_change":  # a lodger living at the same address joins the household
+        lodger = desk.single(address=home).atena_numbers[0]
+        data = {"persons": [lodger], "target_household_number": family["household"], "new_relationships": {lodger: "同居人"}}
+    else:  # a lodger living elsewhere moves into the household
+        lodger = desk.single().atena_numbers[0]
+        data = {"persons": [lodger], "household_number": family["household"], "relationships": {lodger: "同居人"},
+                "address": home}
+    err = desk.rejects(kind, data | event, "household.pending")
+    assert err.issues[0].field == "household_number"
+    services.decide(actor=chief, document_number=held.transaction.document_number, approve=True)
+    assert desk.person(family["wife"]).relationship == "世帯主"
+    assert not Household.objects.exclude(pending_transaction=None).exists()
+    desk.submit(kind, data | event)  # the household is free again
+
+
+def test_a_held_entry_into_a_household_holds_it_and_a_rejection_frees_it(desk, family, chief):
+    """A held 出生 touches no existing person, but the household it joins is held all the same."""
+    r = desk.submit("birth", {"event_date": "令和7年5月25日", "household_number": family["household"], "child": _BIRTH}, hold=True)
+    assert Household.objects.get(number=family["household"]).pending_transaction_id == r.transaction.pk
+    desk.rejects("head_change", {"event_date": "令和7年5月26日", "notified_on": "令和7年5月26日",
+                                 "household_number": family["household"], "new_head": family["wife"],
+                                 "relationships": {family["head"]: "夫", family["child"]: "子"}}, "household.pending")
+    # a change that leaves the household as it is (an insurance item) is not held up
+    desk.submit("ex_officio_correction", {"event_date": "令和7年5月26日", "persons": [family["child"]],
+                                          "changes": {"nhi_insured": True}})
+    services.decide(actor=chief, document_number=r.transaction.document_number, approve=False)
+    assert Household.objects.get(number=family["household"]).pending_transaction_id is None
+
+
+def test_a_held_correction_of_a_member_holds_the_household_too(desk, family):
+    """j530: a held 異動 on a person blocks the 異動 that would change that person's household (a
+    転出予定 or a 続柄 correction held for 決裁 must not meet a household changed behind it)."""
+    desk.submit("minor_correction", {"event_date": "令和7年5月20日", "persons": [family["child"]], "changes": {"katagaki": "B"}},
+                hold=True)
+    desk.rejects("birth", {"event_date": "令和7年5月25日", "household_number": family["household"], "child": _BIRTH},
+                 "household.pending")
 
 
 def test_a_held_transaction_cannot_be_cancelled_around(desk, family):
@@ -115,11 +169,16 @@ def test_only_an_approver_who_did_not_enter_it_may_decide(desk, family, held, cl
     with pytest.raises(services.PermissionDenied) as info:
         services.decide(actor=clerk, document_number=held.transaction.document_number, approve=True)
     assert info.value.codes == ["permission.approve"]
-    assert desk.counts() == before
-    # an approver who entered it cannot approve it
+    after = desk.counts()
+    assert after.pop("OperationLog") == before.pop("OperationLog") + 1 and after == before  # only the refusal logged
+    log = OperationLog.objects.latest("pk")
+    assert (log.actor, log.kind, log.function, log.result) == (clerk, "approve", "registry.approve", "denied")
+    assert log.detail == {"codes": ["permission.approve"], "document_number": held.transaction.document_number}
+    # an approver who entered it cannot approve it (a household the held 世帯主変更 does not hold)
+    other = desk.person(desk.single().atena_numbers[0]).household.number
     r = services.submit(actor=chief, kind="birth", hold=True, data={
-        "event_date": "令和7年5月30日", "household_number": family["household"],
-        "child": {"family_name": "山田", "given_name": "次郎", "family_name_kana": "ヤマダ", "given_name_kana": "ジロウ",
+        "event_date": "令和7年5月30日", "household_number": other,
+        "child": {"family_name": "佐藤", "given_name": "次郎", "family_name_kana": "サトウ", "given_name_kana": "ジロウ",
                   "birth_date": "令和7年5月30日", "sex": "男", "relationship": "子", "honseki": "東京都"}})
     with pytest.raises(services.PermissionDenied) as info:
         services.decide(actor=chief, document_number=r.transaction.document_number, approve=True)
@@ -129,19 +188,23 @@ def test_only_an_approver_who_did_not_enter_it_may_decide(desk, family, held, cl
 
 
 def test_approval_revalidates_against_the_register_as_it_is_now(desk, family, chief):
-    """A held 出生 into a household that has meanwhile left the city fails at 決裁; nothing is written
-    and the 異動 stays pending for the approver to reject."""
-    r = desk.submit("birth", hold=True, data={
-        "event_date": "令和7年5月30日", "household_number": family["household"],
-        "child": {"family_name": "山田", "given_name": "次郎", "family_name_kana": "ヤマダ", "given_name_kana": "ジロウ",
-                  "birth_date": "令和7年5月30日", "sex": "男", "relationship": "子", "honseki": "東京都"}})
-    desk.submit("move_out", {"event_date": "令和7年5月31日", "persons": [family["head"], family["wife"], family["child"]],
-                             "destination": {"address": "大阪府"}})
+    """A held 転入 whose 個人番号 has meanwhile been recorded for someone else by a direct 転入 fails
+    at 決裁 (二重記載); nothing is written, the refusal is logged, and the 異動 stays pending for
+    the approver to reject."""
+    data = {"event_date": "令和7年5月25日", "notified_on": "令和7年5月26日",
+            "address": {"area_code": "002001", "address_number": "9番"}, "previous_address": {"address": "東京都三鷹市"},
+            "persons": [desk.japanese_person(my_number=MY_NUMBER)]}
+    r = desk.submit("move_in", data, hold=True)
+    other = desk.single(desk.japanese_person(given_name="次郎", given_kana="ジロウ", my_number=MY_NUMBER))
     before = desk.counts()
     with pytest.raises(RuleError) as info:
         services.decide(actor=chief, document_number=r.transaction.document_number, approve=True)
-    assert "household.not_found" in info.value.codes
-    assert desk.counts() == before
+    assert "move_in.already_registered" in info.value.codes
+    after = desk.counts()
+    assert after.pop("OperationLog") == before.pop("OperationLog") + 1 and after == before
+    log = OperationLog.objects.latest("pk")
+    assert (log.actor, log.kind, log.function, log.result) == (chief, "approve", "registry.approve", "rejected")
+    assert other.atena_numbers[0] in log.target_atena_numbers and log.my_number_accessed
     assert Transaction.objects.get(pk=r.transaction.pk).status == "pending"
 
 

@@ -82,9 +82,18 @@ def test_move_in_from_abroad(desk):
         "event_date": "令和7年5月20日", "address": {"area_code": "002001", "address_number": "9番9号"},
         "previous_address": {"address": "アメリカ合衆国"}, "persons": [desk.japanese_person()]})
     p = desk.person(r.atena_numbers[0])
-    assert p.prev_address == "アメリカ合衆国" and p.status == "resident" and p.relationship == "世帯主"
+    assert p.prev_address == "国外（アメリカ合衆国）" and p.status == "resident" and p.relationship == "世帯主"
     assert _last(p.atena_number).reason == "move_in_from_abroad"
     assert r.transaction.notified_on == D(2025, 6, 1)  # 届出日 defaults to today
+
+
+def test_move_in_from_abroad_without_a_previous_address_records_abroad(desk):
+    """The 従前の住所 abroad may be unknown: the 転入前住所 is then 国外 (review P3-15: the default
+    was dead code because the parser required the address)."""
+    r = desk.submit("move_in_from_abroad", {
+        "event_date": "令和7年5月20日", "address": {"area_code": "002001", "address_number": "9番9号"},
+        "persons": [desk.japanese_person()]})
+    assert desk.person(r.atena_numbers[0]).prev_address == "国外"
 
 
 def test_ex_officio_entry_without_previous_address_records_the_unregistered_period(desk):
@@ -146,6 +155,39 @@ def test_birth_date_must_equal_the_event_date(desk, family):
         "event_date": "令和7年5月30日", "household_number": family["household"],
         "child": {"family_name": "山田", "given_name": "次郎", "family_name_kana": "ヤマダ", "given_name_kana": "ジロウ",
                   "birth_date": "令和7年5月29日", "sex": "男", "relationship": "子", "honseki": "東京都"}}, "birth.date_mismatch")
+
+
+def test_a_foreign_child_defaults_to_transitional_stay_by_birth(desk, family):
+    """A foreign child's 第30条の45区分 may be omitted: 出生による経過滞在者 (review P3-15: the default
+    was dead code because the parser required the field)."""
+    r = desk.submit("birth", {
+        "event_date": "令和7年5月30日", "household_number": family["household"],
+        "child": {"resident_type": "foreign", "alphabet_name": "YAMADA JIRO", "nationality_code": "USA",
+                  "nationality_name": "アメリカ合衆国", "birth_date": "令和7年5月30日", "sex": "男", "relationship": "子"}})
+    child = desk.person(r.atena_numbers[0])
+    assert child.foreign_category == "transitional_birth" and child.became_foreign_resident_on == D(2025, 5, 30)
+
+
+@pytest.mark.parametrize("kind", ["death", "disappearance"])
+def test_an_unknown_date_of_death_or_disappearance_is_accepted(desk, family, kind):
+    """標準仕様書 j80: 不詳日 for the 異動日 of 死亡・失踪 — 年月日不詳 too (review P2-8: it was refused
+    as event_date.required)."""
+    r = desk.submit(kind, {"event_date": "年月日不詳", "persons": [family["child"]]})
+    tx = r.transaction
+    assert (tx.event_date, tx.event_date_text) == (None, "年月日不詳")
+    child = desk.person(family["child"])
+    assert child.status == "removed" and (child.removed_on, child.removed_text) == (None, "年月日不詳")
+    assert (_last(child.atena_number).event_date, _last(child.atena_number).event_date_text) == (None, "年月日不詳")
+
+
+def test_a_birth_of_unknown_date_is_accepted(desk, family):
+    r = desk.submit("birth", {
+        "event_date": "年月日不詳", "household_number": family["household"],
+        "child": {"family_name": "山田", "given_name": "次郎", "family_name_kana": "ヤマダ", "given_name_kana": "ジロウ",
+                  "birth_date": "年月日不詳", "sex": "男", "relationship": "子", "honseki": "東京都"}})
+    assert (r.transaction.event_date, r.transaction.event_date_text) == (None, "年月日不詳")
+    child = desk.person(r.atena_numbers[0])
+    assert (child.birth_date, child.birth_date_text, child.became_resident_text) == (None, "年月日不詳", "年月日不詳")
 
 
 # ------------------------------------------------------------------------------------ 修正 (住所)

@@ -1,7 +1,8 @@
 """Validation before commit: every rejection carries a stable code, a Japanese message and the
 field, and NOTHING of it is written (``desk.rejects`` compares the row counts of Person,
-PersonVersion, Transaction, Household and OperationLog before and after). Errors block; alerts
-must be acknowledged by code and are a different exception."""
+PersonVersion, Transaction and Household before and after) but the one operation-log row of the
+refusal (result and codes checked). Errors block; alerts must be acknowledged by code and are a
+different exception."""
 
 from __future__ import annotations
 
@@ -111,6 +112,26 @@ def test_a_deceased_persons_record_is_never_reused_by_a_move_in(desk):
 def test_returning_atena_number_must_be_a_removed_record(desk, family):
     desk.rejects("move_in", _move_in(desk, desk.japanese_person(returning_atena_number=family["child"])),
                  "move_in.returning_not_removed")
+
+
+@pytest.mark.parametrize("kind", ["move_in", "ex_officio_entry", "foreign_entry_30_46"])
+def test_a_current_residents_namesake_is_an_alert_listing_the_candidates(desk, kind):
+    """Review P2-7: a second 記載 of a current resident without numbers (same 氏名・性別・生年月日)."""
+    foreign = kind == "foreign_entry_30_46"
+    first = desk.submit(kind, _move_in(desk, desk.foreign_person() if foreign else desk.japanese_person()))
+    again = desk.foreign_person(residence_card_number="CD87654321EF") if foreign else desk.japanese_person()
+    data = _move_in(desk, again | {"relationship": "世帯主"}, address={"area_code": "001001", "address_number": "1番"})
+    err = desk.rejects(kind, data, "move_in.possible_duplicate", exc=services.AlertsRequireAcknowledgement)
+    (issue,) = err.issues
+    assert issue.params["candidates"] == first.atena_numbers and first.atena_numbers[0] in issue.message
+    assert issue.field == "persons.0"
+    # a namesake born the same day exists: acknowledged, a second person is recorded
+    second = desk.submit(kind, data, acknowledged=["move_in.possible_duplicate"])
+    assert second.atena_numbers != first.atena_numbers
+    # a different 生年月日 is no candidate
+    other = (desk.foreign_person(residence_card_number="EF11223344GH", birth_date="1990-02-04") if foreign
+             else desk.japanese_person(birth_date="昭和60年1月3日"))
+    desk.submit(kind, _move_in(desk, other, address={"area_code": "001001", "address_number": "2番"}))
 
 
 # ------------------------------------------------------------------------- 転居 (法第23条)
@@ -294,7 +315,9 @@ def test_check_validates_without_writing(desk, family, clerk):
     assert [i.code for i in issues] == ["household.head_missing"]
     assert services.check(actor=clerk, kind="death", data={"event_date": "令和7年5月3日", "persons": [family["child"]]}) == []
     assert services.check(actor=clerk, kind="death", data={"persons": [family["child"]]})[0].code == "field.required"
-    assert desk.counts() == before
+    after = desk.counts()
+    assert after.pop("OperationLog") == before.pop("OperationLog") + 2  # the two checks that read the register
+    assert after == before
     assert desk.person(family["child"]).status == "resident"
 
 

@@ -59,7 +59,8 @@ class ForeignItems(_Doc):
     nationality_code: Text = Field(None, title="国籍・地域コード", description="外国人住民は必須")
     nationality_name: Text = Field(None, title="国籍・地域", description="外国人住民は必須")
     foreign_category: Optional[Literal[tuple(sorted(inputs.FOREIGN_CATEGORIES))]] = Field(  # type: ignore[misc]
-        None, title="第30条の45区分", description="外国人住民は必須")
+        None, title="第30条の45区分",
+        description="外国人住民は必須。ただし出生の子は省略可（省略時 transitional_birth: 出生による経過滞在者）")
     residence_status: Text = Field(None, title="在留資格", description="中長期在留者は必須")
     period_of_stay: Text = Field(None, title="在留期間等", description="中長期在留者は必須")
     stay_expires_on: Text = Field(None, title="在留期間の満了の日", description=DATE + "中長期在留者は必須")
@@ -153,7 +154,7 @@ class _Event(_Common):
 
 
 class _FuzzyEvent(_Common):
-    event_date: str = Field(title="異動日", description=FUZZY)
+    event_date: str = Field(title="異動日", description=FUZZY + "「年月日不詳」も入力できます（異動日は表記のみ記録されます）。")
 
 
 class _Head(_Doc):
@@ -168,6 +169,13 @@ class MoveInData(_Event):
     address: Address = Field(title="転入先の住所")
     previous_address: OutsideAddress = Field(title="転入前の住所", description="address は必須")
     household_number: Text = Field(None, title="入る世帯", description=f"既存の世帯に入るときの{HOUSEHOLD}（住所が同じであること）")
+
+
+class MoveInFromAbroadData(MoveInData):
+    """国外からの転入: 転入前住所は「国外」と記録され、address（国名等）があれば「国外（アメリカ合衆国）」のように併記されます。"""
+
+    previous_address: Optional[OutsideAddress] = Field(
+        None, title="転入前の住所", description="省略可。address に国名等（例: アメリカ合衆国）")
 
 
 class ExOfficioEntryData(MoveInData):
@@ -308,7 +316,7 @@ class CancelData(_Common):
 
 DATA_MODELS: dict[str, type[BaseModel]] = {
     "move_in": MoveInData,
-    "move_in_from_abroad": MoveInData,
+    "move_in_from_abroad": MoveInFromAbroadData,
     "move_within": MoveWithinData,
     "move_out": MoveOutData,
     "move_out_abroad": MoveOutData,

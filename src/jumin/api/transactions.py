@@ -57,7 +57,7 @@ def submit_transaction(request: HttpRequest, payload: s.TransactionIn):
 
 @router.post("/transactions/check", response={200: s.CheckOut, **ERRORS},
              operation_id="check_transaction", summary="異動届の検証（記録しない）",
-             description="入力と同じ規則で検証し、エラーとアラートを返します。何も記録しません。"
+             description="入力と同じ規則で検証し、エラーとアラートを返します。異動は記録しません（照会として操作ログに残ります）。"
                          "hold・acknowledged_alerts・expected_versions は無視します。")
 def check_transaction(request: HttpRequest, payload: s.TransactionIn):
     try:

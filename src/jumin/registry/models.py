@@ -69,6 +69,11 @@ class Household(models.Model):
     number = models.CharField("世帯番号", max_length=12, unique=True)
     version = models.PositiveIntegerField("版", default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # 仮登録 lock (標準仕様書 j530): a held 異動 that changes this household (a member joins, leaves,
+    # changes 続柄 or 住所) blocks every other 異動 changing it until the 決裁
+    pending_transaction = models.ForeignKey(
+        "Transaction", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "世帯"
@@ -219,9 +224,17 @@ class Person(PersonRecord):
             models.Index(fields=["birth_date", "sex"], name="person_birth_idx"),
             models.Index(fields=["area", "address_number"], name="person_area_idx"),
             models.Index(fields=["household"], name="person_household_idx"),
-            models.Index(fields=["juminhyo_code"], name="person_jcode_idx"),
-            models.Index(fields=["my_number_digest"], name="person_mn_idx"),
-            models.Index(fields=["residence_card_number"], name="person_rcard_idx"),
+        ]
+        # 住民票コード, 個人番号 and 在留カード等番号 identify one person each (二重記載の防止, 標準仕様書
+        # j600). The services check this first and report it clearly; these partial unique indexes
+        # (blank = not recorded) are the net under two clerks racing, and serve the lookups too.
+        constraints = [
+            models.UniqueConstraint(fields=["juminhyo_code"], condition=~models.Q(juminhyo_code=""),
+                                    name="person_jcode_unique"),
+            models.UniqueConstraint(fields=["my_number_digest"], condition=~models.Q(my_number_digest=""),
+                                    name="person_mn_unique"),
+            models.UniqueConstraint(fields=["residence_card_number"], condition=~models.Q(residence_card_number=""),
+                                    name="person_rcard_unique"),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,10 @@
 and in one database transaction writes the 異動 record, the new full-row version of every person
 it touches, the current projection used by search, and the operation-log entry. ``decide``
 approves or rejects a held (仮登録) 異動 (標準仕様書 j530). ``apply_due_move_outs`` makes the
-転出予定 whose 予定日 has come take effect (j50). Nothing is written when any rule fails.
+転出予定 whose 予定日 has come take effect (j50). Nothing of a 異動 is written when any rule
+fails; only its operation-log row (result "rejected", "alerts" or "conflict"), since the lookups
+it made are reads of personal data (architecture rule 2). ``check`` validates without row locks
+and logs its read the same way.
 
 Locking: the households concerned are locked first (sorted by 世帯番号), then the persons (sorted
 by 宛名番号). ``expected_versions`` ({世帯番号: version} as read by the clerk) turns a household
@@ -20,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from django.db import connection, transaction as db_transaction
+from django.db import IntegrityError, connection, transaction as db_transaction
 from django.db.models import F, Q
 
 from jumin.audit.services import MissingActor, record as audit_record
@@ -58,6 +61,73 @@ class Result:
     @property
     def held(self) -> bool:
         return self.transaction.status == TransactionStatus.PENDING
+
+
+@dataclass
+class _Trace:
+    """What one attempt looked at, for the operation log of a rejected ``submit``/``decide`` and of
+    a ``check`` (architecture rule 2: every read of personal data is logged, also when the attempt
+    is refused and its database work rolled back)."""
+
+    ctx: rules.Context | None = None
+    my_number: bool = False  # a lookup by 個人番号 was made (番号法: 個人番号アクセス)
+
+    def targets(self) -> list[str]:
+        """宛名番号 of every person read or matched: loaded (named, household members), matched by
+        number or by 3情報, or holding a number the 異動 would record."""
+        ctx = self.ctx
+        if ctx is None:
+            return []
+        out = set(ctx.persons)
+        for matches in (*ctx.id_matches.values(), *ctx.name_matches.values(), *ctx.resident_name_matches.values()):
+            out |= {m["atena_number"] for m in matches}
+        for holders in ctx.number_holders.values():
+            out |= set(holders)
+        return sorted(out)
+
+
+def _outcome(exc: RuleError) -> str:
+    if isinstance(exc, AlertsRequireAcknowledgement):
+        return "alerts"
+    if isinstance(exc, ConflictError):
+        return "conflict"
+    if isinstance(exc, PermissionDenied):
+        return "denied"
+    return "rejected"
+
+
+def _log_refusal(actor, *, kind: str, function: str, exc: RuleError, trace: _Trace, detail: dict | None = None) -> None:
+    """The operation-log row of a refused attempt, written after its own work was rolled back (in
+    its own transaction, so it stays). Carries the codes (never a message that could echo input)."""
+    with db_transaction.atomic():
+        audit_record(actor=actor, kind=kind, function=function, targets=trace.targets(),
+                     my_number_accessed=trace.my_number, result=_outcome(exc),
+                     detail={"codes": list(dict.fromkeys(exc.codes))} | (detail or {}))
+
+
+IDENTITY_CONSTRAINTS = {
+    "person_jcode_unique": "juminhyo_code", "registry_person.juminhyo_code": "juminhyo_code",
+    "person_mn_unique": "my_number", "registry_person.my_number_digest": "my_number",
+    "person_rcard_unique": "residence_card_number", "registry_person.residence_card_number": "residence_card_number",
+}
+"""The unique constraints on identity numbers, by name (PostgreSQL's message) or column (SQLite's)."""
+
+
+def _identity_race(exc: IntegrityError, cmd: rules.Command | None) -> RuleError | None:
+    """A unique identity constraint hit at write time: another clerk recorded a person with the same
+    number after this 異動 was checked (the checks run first; this is the race). Reported as the
+    same clean error the check gives, never a 500. None for any other integrity error."""
+    text = str(exc)
+    for marker, name in IDENTITY_CONSTRAINTS.items():
+        if marker in text:
+            claims = rules.claimed_numbers(cmd) if cmd is not None else []
+            field = next((c.field for c in claims if c.name == name), name)
+            return RuleError([rules.duplicate_identity(name, field)])
+    return None
+
+
+def _kind_name(kind: Any) -> str:
+    return kind if isinstance(kind, str) and kind in rules.KINDS else "unknown"
 
 
 def _require_actor(actor) -> None:
@@ -128,19 +198,30 @@ def _self_municipality() -> Municipality:
 
 
 def _load_context(cmd: rules.Command, *, today: dt.date, expected_versions: dict[str, int] | None,
-                  exclude_pending: Transaction | None = None) -> tuple[rules.Context, dict[str, Household]]:
-    """Everything the planner may look at, read under row locks (households, then persons)."""
+                  exclude_pending: Transaction | None = None, lock: bool = True,
+                  trace: _Trace | None = None) -> tuple[rules.Context, dict[str, Household]]:
+    """Everything the planner may look at, read under row locks (households, then persons).
+    ``lock=False`` reads without locks (``check``: validation must not block the clerks who
+    write). ``trace`` records what was read, also when a conflict interrupts the loading."""
     m = _self_municipality()
     ctx = rules.Context(today=today, municipality={"code": m.code, "name": m.name, "prefecture": m.prefecture},
                         blank=blank_record())
+    if trace is not None:
+        trace.ctx = ctx
     atenas, households = rules.subjects(cmd)
     households |= set(expected_versions or {})
     if cmd.kind in rules.CANCEL_KINDS:
-        ctx.cancelled = _load_cancel_target(cmd.data["target_document_number"], atenas, households)
+        ctx.cancelled = _load_cancel_target(cmd.data["target_document_number"], atenas, households, lock=lock)
     persons = rules.new_persons(cmd)
-    _lock_identities(persons)
-    atenas |= _match_identities(ctx, persons)
-    locked = _lock(ctx, atenas, households, expected_versions=expected_versions, exclude_pending=exclude_pending)
+    claims = rules.claimed_numbers(cmd)
+    if trace is not None:
+        trace.my_number = any(c.name == "my_number" for c in claims)
+    if lock:
+        _lock_identities(claims)
+    atenas |= _match_identities(ctx, persons, residents=cmd.kind != "birth")
+    _load_number_holders(ctx, claims)
+    locked = _lock(ctx, atenas, households, expected_versions=expected_versions, exclude_pending=exclude_pending,
+                   lock=lock)
     for matches in ctx.id_matches.values():  # the 除票 to reuse as read under their row lock
         matches[:] = [ctx.persons.get(m["atena_number"], m) for m in matches]
     area_codes = {cmd.data["address"].get("area_code")} if isinstance(cmd.data.get("address"), dict) else set()
@@ -152,20 +233,27 @@ def _load_context(cmd: rules.Command, *, today: dt.date, expected_versions: dict
 
 
 def _lock(ctx: rules.Context, atenas: set[str], households: set[str], *, expected_versions: dict[str, int] | None,
-          exclude_pending: Transaction | None) -> dict[str, Household]:
+          exclude_pending: Transaction | None, lock: bool = True) -> dict[str, Household]:
     """Lock the households concerned (and those of the persons named), check the clerk's
-    ``expected_versions``, then lock and load the persons named and every current member."""
+    ``expected_versions``, then lock and load the persons named and every current member, and the
+    異動日 of their latest 履歴. ``lock=False``: the same reads without ``FOR UPDATE``."""
     households = households | set(Person.objects.filter(atena_number__in=atenas).values_list("household__number", flat=True))
-    locked = {h.number: h for h in Household.objects.select_for_update().filter(number__in=sorted(households)).order_by("number")}
+    hq = Household.objects.filter(number__in=sorted(households)).order_by("number")
+    locked = {h.number: h for h in (hq.select_for_update() if lock else hq)}
     for number, version in (expected_versions or {}).items():
         h = locked.get(number)
         if h is None or h.version != int(version):
             raise _conflict()
-    qs = (Person.objects.select_for_update(of=("self",))
+    ctx.pending_households = {n for n, h in locked.items() if h.pending_transaction_id is not None
+                              and (exclude_pending is None or h.pending_transaction_id != exclude_pending.pk)}
+    qs = (Person.objects
           # household_id, not household__number: an OR across the join would defeat both indexes
           # (a sequential scan of registry_person under FOR UPDATE; seen at ~1 s with 1M residents)
           .filter(Q(atena_number__in=atenas) | Q(household__in=list(locked.values()), status=Status.RESIDENT))
           .select_related("household", "area").order_by("atena_number"))
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    pks = []
     for p in qs:
         if p.household.number not in locked and p.atena_number in atenas and p.status == Status.RESIDENT:
             # the person changed household between the first read and the lock
@@ -174,68 +262,78 @@ def _lock(ctx: rules.Context, atenas: set[str], households: set[str], *, expecte
         if exclude_pending is not None and p.pending_transaction_id == exclude_pending.pk:
             rec["pending"] = False
         ctx.persons[p.atena_number] = rec
+        pks.append(p.pk)
         if p.status == Status.RESIDENT:
             ctx.households.setdefault(p.household.number, []).append(p.atena_number)
     for members in ctx.households.values():
         members.sort(key=lambda a: (ctx.persons[a]["member_order"], a))
+    latest = PersonVersion.objects.filter(person_id__in=pks, history_no=F("person__history_no"))
+    for atena, event_date, recorded_at in latest.values_list("atena_number", "event_date", "recorded_at"):
+        ctx.last_event_dates[atena] = event_date or recorded_at.astimezone(clock.JST).date()
     return locked
 
 
-def _identity_keys(person: dict) -> list[str]:
-    keys = []
-    if person.get("juminhyo_code"):
-        keys.append(f"juminhyo_code:{person['juminhyo_code']}")
-    if person.get("my_number"):
-        keys.append(f"my_number:{protection.digest(person['my_number'])}")
-    if person.get("residence_card_number"):
-        keys.append(f"residence_card:{person['residence_card_number']}")
-    return keys
+def _identity_condition(name: str, value: str) -> Q:
+    if name == "my_number":
+        return Q(my_number_digest=protection.digest(value))
+    return Q(**{name: value})
 
 
-def _lock_identities(persons: list[dict]) -> None:
-    """Two clerks recording the same person at the same time (same 住民票コード, 個人番号 or 在留カード
-    番号) must not both succeed: on PostgreSQL a transaction-scoped advisory lock per number makes
-    the second wait, and its identity match then sees the first one's record (二重記載の防止).
-    SQLite serialises writers anyway."""
+def _lock_identities(claims: list[rules.Claim]) -> None:
+    """Two clerks recording the same number at the same time (same 住民票コード, 個人番号 or 在留カード
+    番号, for a new person or by a correction) must not both succeed: on PostgreSQL a
+    transaction-scoped advisory lock per number makes the second wait, and its identity match then
+    sees the first one's record (二重記載の防止). SQLite serialises writers anyway. The unique
+    constraints on Person are the net under both."""
     if connection.vendor != "postgresql":
         return
-    keys = sorted({key for person in persons for key in _identity_keys(person)})
+    keys = sorted({f"{c.name}:{protection.digest(c.value) if c.name == 'my_number' else c.value}" for c in claims})
     with connection.cursor() as cur:
         for key in keys:
             digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)])
 
 
-def _match_identities(ctx: rules.Context, persons: list[dict]) -> set[str]:
+def _match_identities(ctx: rules.Context, persons: list[dict], *, residents: bool = True) -> set[str]:
     """二重記載の防止・再転入者 (標準仕様書 j600): for each person to be recorded, the existing records
-    with the same 住民票コード / 個人番号 / 在留カード番号, and the 除票 with the same 氏名・性別・生年月日.
-    Returns the 宛名番号 of the 除票 matched by number, which the caller locks (they are reused)."""
+    with the same 住民票コード / 個人番号 / 在留カード番号, the 除票 with the same 氏名・性別・生年月日 and
+    (``residents``) the current residents with the same 氏名・性別・生年月日. Returns the 宛名番号 of
+    the 除票 matched by number, which the caller locks (they are reused)."""
     reusable: set[str] = set()
     for i, person in enumerate(persons):
         cond = Q()
-        if person.get("juminhyo_code"):
-            cond |= Q(juminhyo_code=person["juminhyo_code"])
-        if person.get("my_number"):
-            cond |= Q(my_number_digest=protection.digest(person["my_number"]))
-        if person.get("residence_card_number"):
-            cond |= Q(residence_card_number=person["residence_card_number"])
+        for name in rules.IDENTITY_FIELDS:
+            if person.get(name):
+                cond |= _identity_condition(name, person[name])
         if cond:
             ctx.id_matches[i] = [to_record(p) for p in Person.objects.filter(cond).select_related("household", "area")]
             reusable |= {m["atena_number"] for m in ctx.id_matches[i] if m["status"] == Status.REMOVED}
-        kanji = f"{person.get('family_name', '')}{person.get('given_name', '')}" or (person.get("alphabet_name") or "").upper()
+        kanji = search_keys(person)["name_kanji_key"]
         if kanji and person.get("birth_date"):
-            ctx.name_matches[i] = [to_record(p) for p in Person.objects.filter(
-                status=Status.REMOVED, name_kanji_key=kanji, sex=person.get("sex"), birth_date=person["birth_date"]
-            ).select_related("household", "area").order_by("atena_number")[:5]]
+            same = Person.objects.filter(name_kanji_key=kanji, sex=person.get("sex"), birth_date=person["birth_date"])
+            ctx.name_matches[i] = [to_record(p) for p in same.filter(status=Status.REMOVED)
+                                   .select_related("household", "area").order_by("atena_number")[:5]]
+            if residents:
+                ctx.resident_name_matches[i] = [to_record(p) for p in same.filter(status=Status.RESIDENT)
+                                                .select_related("household", "area").order_by("atena_number")[:5]]
     return reusable
 
 
-def _load_cancel_target(document_number: str, atenas: set[str], households: set[str]) -> dict | None:
+def _load_number_holders(ctx: rules.Context, claims: list[rules.Claim]) -> None:
+    """For the numbers a correction (or 国籍喪失) would record: who holds each now (二重記載の防止)."""
+    for claim in claims:
+        if claim.atena is not None:
+            ctx.number_holders[(claim.name, claim.value)] = list(
+                Person.objects.filter(_identity_condition(claim.name, claim.value)).values_list("atena_number", flat=True))
+
+
+def _load_cancel_target(document_number: str, atenas: set[str], households: set[str], *,
+                        lock: bool = True) -> dict | None:
     """異動の取消し (j980): the target 異動 and, for every person it touched, the record as it was
     before its first version and the 履歴番号 of its last one (a 転出 that took effect later, or a
     帰化, writes two versions of the same person)."""
-    target = (Transaction.objects.select_for_update()
-              .filter(document_number=document_number, status=TransactionStatus.COMMITTED).first())
+    qs = Transaction.objects.filter(document_number=document_number, status=TransactionStatus.COMMITTED)
+    target = (qs.select_for_update() if lock else qs).first()
     if target is None:
         return None
     before: dict[str, dict | None] = {}
@@ -283,34 +381,57 @@ def submit(*, actor, kind: str, data: dict[str, Any], hold: bool = False,
 
     Raises RuleError (errors, nothing written), AlertsRequireAcknowledgement (alerts whose codes
     are not in ``acknowledged``), ConflictError (a household in ``expected_versions`` changed) or
-    MissingActor."""
+    MissingActor. A refused 異動 writes nothing but its operation-log row (result "rejected",
+    "alerts" or "conflict", the persons it read or matched, the codes): the lookups it made —
+    whether a 個人番号 is on the register, say — are personal-data reads too (architecture rule 2)."""
     _require_actor(actor)
     acknowledged = list(acknowledged)
     today = clock.today()
-    cmd = rules.parse(kind, data, today)
-    with db_transaction.atomic():
-        ctx, locked = _load_context(cmd, today=today, expected_versions=expected_versions)
-        plan = rules.plan(cmd, ctx)
-        _raise_for(plan, acknowledged)
-        if hold:
-            return _hold(actor, cmd, plan, ctx, data, acknowledged)
-        tx = _new_transaction(actor, cmd, plan, ctx, payload=_jsonable(data), acknowledged=acknowledged,
-                              status=TransactionStatus.COMMITTED)
-        return _apply(actor, cmd, plan, ctx, locked, tx)
+    trace = _Trace()
+    cmd = None
+    try:
+        cmd = rules.parse(kind, data, today)
+        with db_transaction.atomic():
+            ctx, locked = _load_context(cmd, today=today, expected_versions=expected_versions, trace=trace)
+            plan = rules.plan(cmd, ctx)
+            _raise_for(plan, acknowledged)
+            if hold:
+                return _hold(actor, cmd, plan, ctx, data, acknowledged)
+            tx = _new_transaction(actor, cmd, plan, ctx, payload=_jsonable(data), acknowledged=acknowledged,
+                                  status=TransactionStatus.COMMITTED)
+            return _apply(actor, cmd, plan, ctx, locked, tx)
+    except IntegrityError as exc:
+        race = _identity_race(exc, cmd)
+        if race is None:
+            raise
+        _log_refusal(actor, kind="write", function=f"registry.{_kind_name(kind)}", exc=race, trace=trace)
+        raise race from exc
+    except RuleError as exc:
+        _log_refusal(actor, kind="write", function=f"registry.{_kind_name(kind)}", exc=exc, trace=trace)
+        raise
 
 
 def check(*, actor, kind: str, data: dict[str, Any]) -> list[Issue]:
-    """Validate without writing (the confirmation step of the entry form)."""
+    """Validate without writing (the confirmation step of the entry form). Reads without row
+    locks (inline validation runs on every field change and must not block the clerks who write),
+    and logs the read (kind "read", result "checked", the persons read or matched, the codes)."""
     _require_actor(actor)
     today = clock.today()
     try:
         cmd = rules.parse(kind, data, today)
     except RuleError as exc:
-        return exc.issues
-    with db_transaction.atomic():
-        ctx, _ = _load_context(cmd, today=today, expected_versions=None)
-        issues = rules.plan(cmd, ctx).issues
-        db_transaction.set_rollback(True)
+        return exc.issues  # nothing was read
+    trace = _Trace()
+    try:
+        with db_transaction.atomic():
+            ctx, _ = _load_context(cmd, today=today, expected_versions=None, lock=False, trace=trace)
+            issues = rules.plan(cmd, ctx).issues
+            db_transaction.set_rollback(True)
+    except RuleError as exc:
+        issues = exc.issues
+    audit_record(actor=actor, kind="read", function=f"registry.check.{cmd.kind}", targets=trace.targets(),
+                 my_number_accessed=trace.my_number, result="checked",
+                 detail={"codes": list(dict.fromkeys(i.code for i in issues))})
     return issues
 
 
@@ -365,8 +486,10 @@ def _hold(actor, cmd: rules.Command, plan: rules.Plan, ctx: rules.Context, data,
     tx.subjects = existing
     tx.save(update_fields=["subjects"])
     Person.objects.filter(atena_number__in=existing).update(pending_transaction=tx)
+    # the households it changes are held too: nothing joins or leaves them until the 決裁
+    Household.objects.filter(number__in=rules.households_held(ctx, plan)).update(pending_transaction=tx)
     audit_record(actor=actor, kind="write", function=f"registry.hold.{cmd.kind}", targets=existing,
-                 detail={"document_number": tx.document_number})
+                 my_number_accessed=bool(payload["protected"]), detail={"document_number": tx.document_number})
     return Result(transaction=tx, atena_numbers=existing, household_numbers=[], alerts=plan.alerts, notices=plan.notices)
 
 
@@ -402,36 +525,58 @@ def decide(*, actor, document_number: str, approve: bool, note: str = "", acknow
     would (届出日 as entered; alerts acknowledged at entry, plus ``acknowledged`` for new ones);
     rejection releases the persons. Either way the encrypted 個人番号 kept for the 決裁 is dropped."""
     _require_actor(actor)
-    if not getattr(actor, "is_approver", False):
-        raise PermissionDenied([error("permission.approve", "決裁の権限がありません。")])
-    with db_transaction.atomic():
-        tx = Transaction.objects.select_for_update().filter(document_number=document_number).first()
-        if tx is None or tx.status != TransactionStatus.PENDING:
-            raise RuleError([error("decide.not_pending", "決裁待ちの異動が見つかりません。", "document_number")])
-        if tx.operator_id == actor.pk:
-            raise PermissionDenied([error("decide.self_approval", "自分が入力した異動は決裁できません。")])
-        if not approve:
-            Person.objects.filter(pending_transaction=tx).update(pending_transaction=None)
-            _close(tx, actor, TransactionStatus.REJECTED, note)
-            audit_record(actor=actor, kind="approve", function="registry.reject", targets=tx.subjects,
+    trace = _Trace()
+    cmd = None
+    try:
+        if not getattr(actor, "is_approver", False):
+            raise PermissionDenied([error("permission.approve", "決裁の権限がありません。")])
+        with db_transaction.atomic():
+            tx = Transaction.objects.select_for_update().filter(document_number=document_number).first()
+            if tx is None or tx.status != TransactionStatus.PENDING:
+                raise RuleError([error("decide.not_pending", "決裁待ちの異動が見つかりません。", "document_number")])
+            if tx.operator_id == actor.pk:
+                raise PermissionDenied([error("decide.self_approval", "自分が入力した異動は決裁できません。")])
+            if not approve:
+                _release(tx)
+                held_numbers = bool(tx.payload.get("protected")) if isinstance(tx.payload, dict) else False
+                _close(tx, actor, TransactionStatus.REJECTED, note)
+                # the encrypted 個人番号 kept for the 決裁 is dropped: logged as an access to it
+                audit_record(actor=actor, kind="approve", function="registry.reject", targets=tx.subjects,
+                             my_number_accessed=held_numbers, detail={"document_number": tx.document_number})
+                return Result(transaction=tx, atena_numbers=list(tx.subjects), household_numbers=[])
+            data = _restore_numbers(tx.payload["input"], tx.payload.get("protected", {}))
+            if tx.notified_on:
+                data["notified_on"] = tx.notified_on.isoformat()
+            today = clock.today()
+            cmd = rules.parse(tx.kind, data, today)
+            ctx, locked = _load_context(cmd, today=today, expected_versions=None, exclude_pending=tx, trace=trace)
+            plan = rules.plan(cmd, ctx)
+            acknowledged = set(tx.acknowledged_alerts) | set(acknowledged)
+            _raise_for(plan, acknowledged)
+            tx.acknowledged_alerts = sorted({a.code for a in plan.alerts} & acknowledged)
+            result = _apply(actor, cmd, plan, ctx, locked, tx)
+            _release(tx)
+            _close(tx, actor, TransactionStatus.COMMITTED, note)
+            audit_record(actor=actor, kind="approve", function="registry.approve", targets=result.atena_numbers,
                          detail={"document_number": tx.document_number})
-            return Result(transaction=tx, atena_numbers=list(tx.subjects), household_numbers=[])
-        data = _restore_numbers(tx.payload["input"], tx.payload.get("protected", {}))
-        if tx.notified_on:
-            data["notified_on"] = tx.notified_on.isoformat()
-        today = clock.today()
-        cmd = rules.parse(tx.kind, data, today)
-        ctx, locked = _load_context(cmd, today=today, expected_versions=None, exclude_pending=tx)
-        plan = rules.plan(cmd, ctx)
-        acknowledged = set(tx.acknowledged_alerts) | set(acknowledged)
-        _raise_for(plan, acknowledged)
-        tx.acknowledged_alerts = sorted({a.code for a in plan.alerts} & acknowledged)
-        result = _apply(actor, cmd, plan, ctx, locked, tx)
-        Person.objects.filter(pending_transaction=tx).update(pending_transaction=None)
-        _close(tx, actor, TransactionStatus.COMMITTED, note)
-        audit_record(actor=actor, kind="approve", function="registry.approve", targets=result.atena_numbers,
-                     detail={"document_number": tx.document_number})
-        return result
+            return result
+    except IntegrityError as exc:
+        race = _identity_race(exc, cmd)
+        if race is None:
+            raise
+        _log_refusal(actor, kind="approve", function="registry.approve", exc=race, trace=trace,
+                     detail={"document_number": document_number})
+        raise race from exc
+    except RuleError as exc:
+        _log_refusal(actor, kind="approve", function="registry.approve" if approve else "registry.reject",
+                     exc=exc, trace=trace, detail={"document_number": str(document_number)[:40]})
+        raise
+
+
+def _release(tx: Transaction) -> None:
+    """The persons and households a 仮登録 held are free again (標準仕様書 j530)."""
+    Person.objects.filter(pending_transaction=tx).update(pending_transaction=None)
+    Household.objects.filter(pending_transaction=tx).update(pending_transaction=None)
 
 
 def _close(tx: Transaction, actor, status: str, note: str) -> None:

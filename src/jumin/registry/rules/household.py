@@ -7,6 +7,17 @@ from jumin.core.errors import Issue, RuleError, error
 HEAD = "世帯主"
 
 
+def relationship_required(field: str) -> Issue:
+    """A member whose 世帯主 changes, or who joins or forms a household, needs a 続柄 to that
+    household's 世帯主 (住基法第7条第4号, 標準仕様書 j730). One code, one message."""
+    return error("household.relationship_required", "世帯主との続柄を入力してください。", field)
+
+
+def two_heads(field: str) -> Issue:
+    """A household has exactly one 世帯主 (住基法第7条第4号). One code, one message."""
+    return error("household.two_heads", "世帯主は1世帯に1人です（既に世帯主がいる世帯では、世帯主以外の続柄を入力してください）。", field)
+
+
 def remaining_head_changes(
     members: dict[str, dict],
     leaving: set[str],
@@ -50,17 +61,9 @@ def remaining_head_changes(
             continue
         rel = relationships.get(atena)
         if not rel:
-            issues.append(
-                error(
-                    "household.relationship_required",
-                    "新しい世帯主との続柄を入力してください。",
-                    f"relationships.{atena}",
-                )
-            )
+            issues.append(relationship_required(f"relationships.{atena}"))
         elif rel == HEAD:
-            issues.append(
-                error("household.two_heads", "世帯主は1世帯に1人です。", f"relationships.{atena}")
-            )
+            issues.append(two_heads(f"relationships.{atena}"))
         else:
             changes[atena] = {"relationship": rel}
     return changes, issues
@@ -73,7 +76,7 @@ def check_single_head(relationships: list[tuple[str, str]]) -> list[Issue]:
         return []
     if not heads:
         return [error("household.no_head", "世帯主を1人指定してください。", "persons")]
-    return [error("household.two_heads", "世帯主は1世帯に1人です。", heads[1])]
+    return [two_heads(heads[1])]
 
 
 def standard_order_key(relationship: str, birth_date, atena_number: str) -> tuple:

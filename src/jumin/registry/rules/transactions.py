@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Callable
 
 from jumin.core.errors import Issue, RuleError, alert, error
 from jumin.identifiers import rules as idr
 
 from . import dates, inputs
-from .household import HEAD, check_single_head, remaining_head_changes
+from .household import HEAD, check_single_head, relationship_required, remaining_head_changes, two_heads
 
 RESIDENT = "resident"
 REMOVED = "removed"
@@ -71,6 +72,15 @@ class Context:
     id_matches: dict[int, list[dict]] = field(default_factory=dict)
     # for each new person (index): 除票 matched by 3情報 (氏名・性別・生年月日)
     name_matches: dict[int, list[dict]] = field(default_factory=dict)
+    # for each new person (index): current residents matched by 3情報 (possible 二重記載)
+    resident_name_matches: dict[int, list[dict]] = field(default_factory=dict)
+    # identity numbers the 異動 would record (claimed_numbers) → 宛名番号 of every person holding
+    # them now, 除票 included (住民票コード・個人番号・在留カード等番号 are unique among persons)
+    number_holders: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    # 宛名番号 → 異動日 of the person's latest 履歴 (its 処理日 when it has none): 異動日の順序
+    last_event_dates: dict[str, dt.date] = field(default_factory=dict)
+    # 世帯番号 of the households a 仮登録 touches (標準仕様書 j530), except the one being decided
+    pending_households: set[str] = field(default_factory=set)
     cancelled: dict | None = None  # for 異動の取消し: the target transaction and its versions
     # 宛名番号 of a 転出予定者 → what the 転出届 said: {"kind", "document_number", "new_head",
     # "relationships"}; used when the 転出 takes effect (転入通知 or 予定日 reached)
@@ -131,6 +141,10 @@ class KindSpec:
     notification: bool  # a 届出 (deadline applies) rather than 職権
     future_allowed: bool = False
     fuzzy_event: bool = False
+    # 異動日の順序 (dates.check_event_order) for the persons already recorded that the 異動 changes:
+    # "error", "alert" (消除 by 死亡・失踪・職権消除) or "none" (取消し carries the target's 異動日;
+    # 転入通知 records the 転入日 at the destination, which may precede the 転出予定日)
+    event_order: str = "error"
 
 
 KINDS: dict[str, KindSpec] = {
@@ -139,16 +153,17 @@ KINDS: dict[str, KindSpec] = {
     "move_within": KindSpec("correction", "住基法第23条", True),
     "move_out": KindSpec("removal", "住基法第24条", True, future_allowed=True),
     "move_out_abroad": KindSpec("removal", "住基法第24条", True, future_allowed=True),
-    "move_out_confirm": KindSpec("removal", "住基法第9条第1項・令第13条第3項", False),
+    "move_out_confirm": KindSpec("removal", "住基法第9条第1項・令第13条第3項", False, event_order="none"),
     "birth": KindSpec("entry", "住基法第8条・令第12条（戸籍届出に基づく職権記載）", False, fuzzy_event=True),
-    "death": KindSpec("removal", "住基法第8条・令第12条（戸籍届出に基づく職権消除）", False, fuzzy_event=True),
-    "disappearance": KindSpec("removal", "住基法第8条・令第12条（失踪宣告）", False, fuzzy_event=True),
+    "death": KindSpec("removal", "住基法第8条・令第12条（戸籍届出に基づく職権消除）", False, fuzzy_event=True,
+                      event_order="alert"),
+    "disappearance": KindSpec("removal", "住基法第8条・令第12条（失踪宣告）", False, fuzzy_event=True, event_order="alert"),
     "household_split": KindSpec("correction", "住基法第25条", True),
     "household_merge": KindSpec("correction", "住基法第25条", True),
     "household_change": KindSpec("correction", "住基法第25条", True),
     "head_change": KindSpec("correction", "住基法第25条", True),
     "ex_officio_entry": KindSpec("entry", "住基法第8条・令第12条", False),
-    "ex_officio_removal": KindSpec("removal", "住基法第8条・令第12条", False),
+    "ex_officio_removal": KindSpec("removal", "住基法第8条・令第12条", False, event_order="alert"),
     "ex_officio_correction": KindSpec("correction", "住基法第8条・令第12条", False),
     "clerical_correction": KindSpec("correction", "令第12条第3項（誤記修正）", False),
     "minor_correction": KindSpec("correction", "規則第11条第3項第2号（軽微な修正）", False),
@@ -162,9 +177,9 @@ KINDS: dict[str, KindSpec] = {
     "nationality_loss": KindSpec("correction", "令第8条の2（国籍喪失）", False),
     "foreign_entry_30_46": KindSpec("entry", "住基法第30条の46", True),
     "foreign_notification_30_47": KindSpec("entry", "住基法第30条の47", True),
-    "cancel_increase": KindSpec("entry", "令第12条第3項（異動の取消し）", False),
-    "cancel_decrease": KindSpec("removal", "令第12条第3項（異動の取消し）", False),
-    "cancel_correction": KindSpec("correction", "令第12条第3項（異動の取消し）", False),
+    "cancel_increase": KindSpec("entry", "令第12条第3項（異動の取消し）", False, event_order="none"),
+    "cancel_decrease": KindSpec("removal", "令第12条第3項（異動の取消し）", False, event_order="none"),
+    "cancel_correction": KindSpec("correction", "令第12条第3項（異動の取消し）", False, event_order="none"),
 }
 CANCEL_KINDS = {"cancel_increase", "cancel_decrease", "cancel_correction"}
 MOVE_OUT_KINDS = {"move_out", "move_out_abroad"}
@@ -175,7 +190,7 @@ MOVE_OUT_KINDS = {"move_out", "move_out_abroad"}
 
 def parse(kind: str, data: dict[str, Any], today: dt.date) -> Command:
     """Normalise the input of one 異動届. Raises RuleError listing every field problem."""
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise RuleError([error("kind.unknown", "異動事由が正しくありません。", "kind")])
     if not isinstance(data, dict):
         raise RuleError([error("input.type", "入力の形式が正しくありません。", "")])
@@ -216,8 +231,10 @@ def _parse_outside_address(data: Any, c: inputs.Collector, prefix: str, *, requi
     }
 
 
-def _parse_person(p: Any, c: inputs.Collector, prefix: str, *, default_type: str | None = None) -> dict:
-    """A person recorded for the first time (転入・出生・職権記載・第30条の46)."""
+def _parse_person(p: Any, c: inputs.Collector, prefix: str, *, default_type: str | None = None,
+                  category_required: bool = True) -> dict:
+    """A person recorded for the first time (転入・出生・職権記載・第30条の46). ``category_required``
+    False: the 第30条の45区分 may be omitted (a foreign child's 出生: 出生による経過滞在者)."""
     if not isinstance(p, dict):
         c.add(error("input.type", "世帯員の入力が正しくありません。", prefix))
         return {}
@@ -247,7 +264,7 @@ def _parse_person(p: Any, c: inputs.Collector, prefix: str, *, default_type: str
         out["returning_atena_number"] = c.run(inputs.atena_number, p.get("returning_atena_number"), f"{prefix}.returning_atena_number") or ""
     _parse_insurance(p, out, c, prefix)
     if not japanese:
-        _parse_foreign(p, out, c, prefix, required=True)
+        _parse_foreign(p, out, c, prefix, required=True, category_required=category_required)
     return out
 
 
@@ -256,21 +273,23 @@ def _parse_insurance(p: dict, out: dict, c: inputs.Collector, prefix: str) -> No
         if name not in p:
             continue
         if name in BOOL_FIELDS:
-            out[name] = inputs.boolean(p[name])
+            out[name] = c.run(inputs.boolean, p[name], f"{prefix}.{name}")
         elif name in DATE_FIELDS:
             out[name] = c.run(inputs.exact_date, p[name], f"{prefix}.{name}")
         else:
             out[name] = c.run(inputs.text, p[name], f"{prefix}.{name}", max_len=10) or ""
 
 
-def _parse_foreign(p: dict, out: dict, c: inputs.Collector, prefix: str, *, required: bool) -> None:
+def _parse_foreign(p: dict, out: dict, c: inputs.Collector, prefix: str, *, required: bool,
+                   category_required: bool = True) -> None:
     """外国人住民の記載事項 (住基法第30条の45)."""
     out["alphabet_name"] = c.run(inputs.alphabet_name, p.get("alphabet_name"), f"{prefix}.alphabet_name", required=required) or ""
     out["alias"] = c.run(inputs.kanji_name, p.get("alias"), f"{prefix}.alias") or ""
     out["alias_kana"] = c.run(inputs.kana_name, p.get("alias_kana"), f"{prefix}.alias_kana") or ""
     out["nationality_code"] = c.run(inputs.text, p.get("nationality_code"), f"{prefix}.nationality_code", required=required, max_len=3) or ""
     out["nationality_name"] = c.run(inputs.text, p.get("nationality_name"), f"{prefix}.nationality_name", required=required, max_len=60) or ""
-    category = c.run(inputs.choice, p.get("foreign_category"), f"{prefix}.foreign_category", inputs.FOREIGN_CATEGORIES, required=required) or ""
+    category = c.run(inputs.choice, p.get("foreign_category"), f"{prefix}.foreign_category", inputs.FOREIGN_CATEGORIES,
+                     required=required and category_required) or ""
     out["foreign_category"] = category
     out["residence_status"] = c.run(inputs.text, p.get("residence_status"), f"{prefix}.residence_status", max_len=60) or ""
     out["period_of_stay"] = c.run(inputs.text, p.get("period_of_stay"), f"{prefix}.period_of_stay", max_len=40) or ""
@@ -305,17 +324,26 @@ def _parse_atena_list(data: dict, c: inputs.Collector, key: str = "persons") -> 
     return out
 
 
-def _parse_head(data: dict, parsed: dict, c: inputs.Collector) -> None:
-    parsed["new_head"] = c.run(inputs.atena_number, data["new_head"], "new_head") if data.get("new_head") else None
-    rels = data.get("relationships") or {}
-    parsed["relationships"] = {}
+def _parse_relationship_map(data: dict, c: inputs.Collector, key: str) -> dict[str, str]:
+    """宛名番号 → 続柄 (標準仕様書 j730: each 続柄 relative to the 世帯主 of the household concerned)."""
+    rels = data.get(key)
+    if rels in (None, ""):
+        return {}
     if not isinstance(rels, dict):
-        c.add(error("input.type", "続柄の指定が正しくありません。", "relationships"))
-        return
+        c.add(error("field.type", "続柄の指定は「宛名番号: 続柄」の形式で入力してください。", key))
+        return {}
+    out: dict[str, str] = {}
     for atena, rel in rels.items():
-        value = c.run(inputs.relationship, rel, f"relationships.{atena}")
+        value = c.run(inputs.relationship, rel, f"{key}.{atena}")
         if value:
-            parsed["relationships"][str(atena)] = value
+            out[str(atena)] = value
+    return out
+
+
+def _parse_head(data: dict, parsed: dict, c: inputs.Collector) -> None:
+    """新しい世帯主 and the 続柄 of those who stay (世帯主不在, 標準仕様書 j490)."""
+    parsed["new_head"] = c.run(inputs.atena_number, data["new_head"], "new_head") if data.get("new_head") else None
+    parsed["relationships"] = _parse_relationship_map(data, c, "relationships")
 
 
 def _p_entry(data, parsed, c, *, default_type: str | None = None, previous: str = "required") -> None:
@@ -337,6 +365,12 @@ def _p_entry(data, parsed, c, *, default_type: str | None = None, previous: str 
 
 def _p_move_in(data, parsed, c):
     _p_entry(data, parsed, c)
+
+
+def _p_move_in_from_abroad(data, parsed, c):
+    """国外からの転入 (住基法第22条): the 従前の住所 abroad may be unknown; the 転入前住所 is then
+    recorded as 国外 (標準仕様書 j900)."""
+    _p_entry(data, parsed, c, previous="optional")
 
 
 def _p_foreign_only(parsed, c, article: str) -> None:
@@ -388,7 +422,8 @@ def _p_move_out_confirm(data, parsed, c):
 
 def _p_birth(data, parsed, c):
     child = data.get("child")
-    parsed["child"] = _parse_person(child, c, "child")
+    # a foreign child's 第30条の45区分 defaults to 出生による経過滞在者 (住基法第30条の45の表, 入管法第22条の2)
+    parsed["child"] = _parse_person(child, c, "child", category_required=False)
     parsed["household_number"] = c.run(inputs.household_number, data.get("household_number"), "household_number")
 
 
@@ -406,15 +441,7 @@ def _no_address_change(data: dict, c: inputs.Collector) -> None:
 
 def _parse_new_relationships(data: dict, parsed: dict, c: inputs.Collector) -> None:
     """新しい世帯での続柄: 宛名番号 → 続柄 (relative to the 世帯主 of the household joined)."""
-    rels = data.get("new_relationships") or {}
-    parsed["new_relationships"] = {}
-    if not isinstance(rels, dict):
-        c.add(error("input.type", "続柄の指定が正しくありません。", "new_relationships"))
-        return
-    for atena, rel in rels.items():
-        value = c.run(inputs.relationship, rel, f"new_relationships.{atena}")
-        if value:
-            parsed["new_relationships"][str(atena)] = value
+    parsed["new_relationships"] = _parse_relationship_map(data, c, "new_relationships")
 
 
 def _p_household_split(data, parsed, c):
@@ -453,7 +480,43 @@ def _p_ex_officio_entry(data, parsed, c):
     parsed["unregistered_from"] = c.run(inputs.exact_date, data.get("unregistered_from"), "unregistered_from")
 
 
+def _fuzzy(required: bool = False) -> Callable[[Any, str], Any]:
+    return lambda value, f: inputs.date_value(value, f, required=required, fuzzy=True)
+
+
+TEXT_CHANGE_FIELDS = {
+    "honseki", "katagaki", "address_number", "postal_code", "prev_address", "prev_address_katagaki",
+    "pension_number", "pension_kind", "nationality_code", "nationality_name", "residence_status", "period_of_stay",
+}
+CHANGE_PARSERS: dict[str, Callable[[Any, str], Any]] = {
+    "family_name": partial(inputs.kanji_name, required=True),
+    "given_name": partial(inputs.kanji_name, required=True),
+    "family_name_kana": inputs.kana_name,
+    "given_name_kana": inputs.kana_name,
+    "hittosha": partial(inputs.kanji_name, max_len=60),
+    "alphabet_name": partial(inputs.alphabet_name, required=True),
+    "birth_date": _fuzzy(required=True),  # 不詳日 allowed (標準仕様書 j80)
+    "became_resident_on": _fuzzy(),
+    "address_set_on": _fuzzy(),
+    "sex": inputs.sex,
+    "relationship": inputs.relationship,
+    "juminhyo_code": partial(inputs.optional_identifier, idr.validate_juminhyo_code),
+    "my_number": partial(inputs.optional_identifier, idr.validate_my_number),
+    "residence_card_number": partial(inputs.optional_identifier, idr.validate_residence_card_number),
+    "prev_municipality_code": inputs.municipality_code,
+    "foreign_category": partial(inputs.choice, allowed=inputs.FOREIGN_CATEGORIES),
+    "remarks": partial(inputs.text, max_len=1000),
+    **{name: inputs.exact_date for name in DATE_FIELDS | {"became_foreign_resident_on"}},
+    **{name: inputs.boolean for name in BOOL_FIELDS},
+    **{name: inputs.text for name in TEXT_CHANGE_FIELDS},
+}
+"""How each correctable item is normalised (標準仕様書 j840–j860: a correction stores the same
+normalised values as a 記載)."""
+assert set(CHANGE_PARSERS) == CORRECTABLE_FIELDS, sorted(set(CHANGE_PARSERS) ^ CORRECTABLE_FIELDS)
+
+
 def _parse_changes(data: dict, parsed: dict, c: inputs.Collector, allowed: set[str]) -> None:
+    """修正内容: item name → new value, only the items the kind may change (``allowed``)."""
     parsed["persons"] = _parse_atena_list(data, c)
     if len(parsed["persons"]) > 1:
         c.add(error("correction.one_person", "修正は1人ずつ行ってください。", "persons"))
@@ -468,36 +531,12 @@ def _parse_changes(data: dict, parsed: dict, c: inputs.Collector, allowed: set[s
         if name not in allowed:
             c.add(error("correction.field_not_allowed", "この異動事由ではこの項目は修正できません。", f))
             continue
-        if name in NAME_FIELDS - {"family_name_kana", "given_name_kana"} or name in {"hittosha", "alias"}:
-            out[name] = c.run(inputs.kanji_name, value, f, required=name in {"family_name", "given_name"})
-        elif name in {"family_name_kana", "given_name_kana", "alias_kana", "former_surname_kana"}:
-            out[name] = c.run(inputs.kana_name, value, f)
-        elif name in FUZZY_DATE_FIELDS:
-            fd = c.run(inputs.date_value, value, f, required=name == "birth_date", fuzzy=True)
-            out[name] = fd.sort_date if fd else None
-            out[FUZZY_DATE_FIELDS[name]] = "" if fd is None or fd.is_exact else fd.text
-        elif name in DATE_FIELDS or name == "became_foreign_resident_on":
-            out[name] = c.run(inputs.exact_date, value, f)
-        elif name in BOOL_FIELDS:
-            out[name] = inputs.boolean(value)
-        elif name == "sex":
-            out[name] = c.run(inputs.sex, value, f)
-        elif name == "relationship":
-            out[name] = c.run(inputs.relationship, value, f)
-        elif name == "juminhyo_code":
-            out[name] = c.run(inputs.optional_identifier, idr.validate_juminhyo_code, value, f)
-        elif name == "my_number":
-            out[name] = c.run(inputs.optional_identifier, idr.validate_my_number, value, f)
-        elif name == "prev_municipality_code":
-            out[name] = c.run(inputs.municipality_code, value, f)
-        elif name == "alphabet_name":
-            out[name] = c.run(inputs.alphabet_name, value, f, required=True)
-        elif name == "foreign_category":
-            out[name] = c.run(inputs.choice, value, f, inputs.FOREIGN_CATEGORIES)
-        elif name == "residence_card_number":
-            out[name] = c.run(inputs.optional_identifier, idr.validate_residence_card_number, value, f)
+        result = c.run(CHANGE_PARSERS[name], value, f)
+        if name in FUZZY_DATE_FIELDS:
+            out[name] = result.sort_date if result else None
+            out[FUZZY_DATE_FIELDS[name]] = "" if result is None or result.is_exact else result.text
         else:
-            out[name] = c.run(inputs.text, value, f, max_len=1000 if name == "remarks" else 200)
+            out[name] = result
     parsed["changes"] = out
 
 
@@ -541,15 +580,22 @@ def _p_nationality_loss(data, parsed, c):
 
 
 def _p_cancel(data, parsed, c):
+    """異動の取消し (令第12条第3項): the 受付番号 of the 異動 to cancel."""
     number = data.get("target_document_number")
-    if not number or not isinstance(number, str):
+    if number is not None and not isinstance(number, str):
+        c.add(error("field.type", "受付番号を文字列で入力してください（例: 2025-00000123）。", "target_document_number"))
+        number = None
+    elif not (number or "").strip():
         c.add(error("field.required", "取り消す異動の受付番号を入力してください。", "target_document_number"))
-    parsed["target_document_number"] = (number or "").strip()
+    number = (number or "").strip()
+    if len(number) > 20:
+        c.add(error("field.too_long", "受付番号が長すぎます。", "target_document_number"))
+    parsed["target_document_number"] = number
 
 
 PARSERS: dict[str, Callable] = {
     "move_in": _p_move_in,
-    "move_in_from_abroad": _p_move_in,
+    "move_in_from_abroad": _p_move_in_from_abroad,
     "move_within": _p_move_within,
     "move_out": _p_move_out,
     "move_out_abroad": _p_move_out,
@@ -593,6 +639,74 @@ def new_persons(cmd: Command) -> list[dict]:
     return []
 
 
+IDENTITY_FIELDS: dict[str, tuple[str, str]] = {
+    "juminhyo_code": ("identity.duplicate_juminhyo_code", "住民票コード"),
+    "my_number": ("identity.duplicate_my_number", "個人番号"),
+    "residence_card_number": ("identity.duplicate_residence_card", "在留カード等番号"),
+}
+"""住民票コード (住基法第30条の2), 個人番号 (番号法第7条) and 在留カード等番号 each identify one person:
+two persons on the register never share one (二重記載の防止, 標準仕様書 j600)."""
+
+
+def duplicate_identity(name: str, field: str) -> Issue:
+    """The number ``name`` is already held by another person, or entered twice in one 異動.
+    The message never repeats the number (a 個人番号 is not shown, 番号法第12条)."""
+    code, label = IDENTITY_FIELDS[name]
+    return error(code, f"{label}が他の人と重複しています（{label}は1人に1つです）。番号を確認してください。", field)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An identity number the 異動 would record: for a person already recorded (``atena``) or for
+    the ``index``-th person recorded for the first time."""
+
+    name: str  # juminhyo_code / my_number / residence_card_number
+    value: str
+    field: str
+    atena: str | None = None
+    index: int | None = None
+
+
+def claimed_numbers(cmd: Command) -> list[Claim]:
+    """Every 住民票コード, 個人番号 and 在留カード等番号 the 異動 would record, with the field it was
+    entered in: those of the persons recorded for the first time, a correction's new numbers
+    (職権修正・誤記修正) and the 在留カード等番号 of a 国籍喪失."""
+    d = cmd.data
+    out: list[Claim] = []
+    prefix = "child" if isinstance(d.get("child"), dict) else "persons"
+    for i, person in enumerate(new_persons(cmd)):
+        field_prefix = prefix if prefix == "child" else f"persons.{i}"
+        out += [Claim(name, person[name], f"{field_prefix}.{name}", index=i)
+                for name in IDENTITY_FIELDS if person.get(name)]
+    persons = d.get("persons") if isinstance(d.get("persons"), list) else []
+    atenas = [a for a in persons if isinstance(a, str)]
+    numbers = dict(d.get("changes") or {})
+    prefix = "changes"
+    if isinstance(d.get("foreign"), dict):
+        numbers, prefix = {"residence_card_number": d["foreign"].get("residence_card_number")}, "foreign"
+    for atena in atenas:
+        out += [Claim(name, numbers[name], f"{prefix}.{name}", atena=atena)
+                for name in IDENTITY_FIELDS if numbers.get(name)]
+    return out
+
+
+def _check_identities(cmd: Command, ctx: Context, p: Plan) -> None:
+    """二重記載の防止 (標準仕様書 j600): a number the 異動 records may not be held by another person
+    (``ctx.number_holders``, loaded by the services for persons already recorded; the persons
+    recorded for the first time are matched in ``_match_new_persons``), nor be entered for two
+    persons in the same 異動 (two persons of one 転入届 with the same 個人番号)."""
+    seen: dict[tuple[str, str], str | int] = {}
+    for claim in claimed_numbers(cmd):
+        key = (claim.name, claim.value)
+        who = claim.atena if claim.atena is not None else claim.index
+        if key in seen and seen[key] != who:
+            p.issues.append(duplicate_identity(claim.name, claim.field))
+            continue
+        seen[key] = who
+        if claim.atena is not None and set(ctx.number_holders.get(key, ())) - {claim.atena}:
+            p.issues.append(duplicate_identity(claim.name, claim.field))
+
+
 def subjects(cmd: Command) -> tuple[set[str], set[str]]:
     """宛名番号 and 世帯番号 the planner needs loaded (the services lock them). The members of
     every household concerned are loaded by the services as well."""
@@ -628,16 +742,41 @@ def plan(cmd: Command, ctx: Context) -> Plan:
     p = Plan(kind=cmd.kind)
     p.issues += dates.check_notified_on(cmd.notified_on, ctx.today)
     if cmd.kind not in CANCEL_KINDS:
-        p.issues += dates.check_event_date(cmd.event_date, ctx.today, future_allowed=spec.future_allowed)
+        p.issues += dates.check_event_date(cmd.event_date, ctx.today, future_allowed=spec.future_allowed,
+                                           unknown=cmd.event is not None)
         if spec.notification:
             if cmd.kind not in MOVE_OUT_KINDS:  # only a 転出届 may precede the move (法第24条)
                 p.issues += dates.check_notified_after_event(cmd.event_date, cmd.notified_on)
             if dates.is_late(cmd.event_date, cmd.notified_on):
                 p.late_notification = True
                 p.issues.append(dates.late_notification_alert())
+    _check_identities(cmd, ctx, p)
     PLANNERS[cmd.kind](cmd, ctx, p)
+    _check_event_order(cmd, ctx, p)
     _finish(ctx, p)
     return p
+
+
+def previous_event_date(ctx: Context, rec: dict) -> dt.date | None:
+    """The date of a person's previous 異動: the latest of 住民となった年月日, 住所を定めた年月日 and
+    the 異動日 of the latest 履歴. A 転出予定日 still in the future counts as today (the 転出予定者
+    is a resident until then, 標準仕様書 j50)."""
+    dates_ = [d for d in (rec.get("became_resident_on"), rec.get("address_set_on"),
+                          ctx.last_event_dates.get(rec.get("atena_number", ""))) if d]
+    return min(max(dates_), ctx.today) if dates_ else None
+
+
+def _check_event_order(cmd: Command, ctx: Context, p: Plan) -> None:
+    """異動日の順序 (dates.check_event_order) for every person already recorded whose record the
+    異動 changes, including those whose 世帯主 it changes; one issue naming the latest date."""
+    mode = KINDS[cmd.kind].event_order
+    if mode == "none" or cmd.event_date is None:
+        return
+    previous = [previous_event_date(ctx, ctx.persons[ch.ref]) for ch in p.changes
+                if not ch.new and not ch.reuse_atena and ch.ref in ctx.persons]
+    previous = [d for d in previous if d]
+    if previous:
+        p.issues += dates.check_event_order(cmd.event_date, max(previous), removal=mode == "alert")
 
 
 def _finish(ctx: Context, p: Plan) -> None:
@@ -648,13 +787,54 @@ def _finish(ctx: Context, p: Plan) -> None:
 
 def _check_pending(ctx: Context, p: Plan) -> None:
     """仮登録 (標準仕様書 j530): a person held by a 異動 awaiting 決裁 is changed by nothing else,
-    not even indirectly (a 世帯主 set ex officio, a 続柄 re-expressed by a 世帯主変更)."""
+    not even indirectly (a 世帯主 set ex officio, a 続柄 re-expressed by a 世帯主変更); and no
+    person joins or leaves a household a held 異動 touches (a 出生 into it, a 転入 or 世帯変更
+    joining it), so that its 決裁 never fails because of a later 異動."""
     reported = {i.params.get("atena") for i in p.issues if i.code == "person.pending"}
     for ch in p.changes:
         rec = ctx.persons.get(ch.ref)
         if rec and rec.get("pending") and ch.ref not in reported:
             reported.add(ch.ref)
             p.issues.append(_pending_error("persons", ch.ref))
+    if reported or not ctx.pending_households:
+        return
+    for household in sorted(households_changed(ctx, p) & ctx.pending_households):
+        p.issues.append(error("household.pending",
+                              "この世帯には決裁待ち（仮登録）の異動があります。決裁後に入力してください。",
+                              "household_number", household=household))
+
+
+HOUSEHOLD_SHAPING = ("status", "household", "relationship", "address", "katagaki")
+"""The items whose change alters a household: who belongs to it, its 世帯主 and 続柄, its 住所."""
+
+
+def households_changed(ctx: Context, p: Plan) -> set[str]:
+    """世帯番号 of the existing households whose make-up the plan changes: a resident joins,
+    leaves or is 消除, a 続柄 or the 世帯主 changes, or the 住所 changes. (A correction of, say, a
+    保険 item does not change the household.)"""
+    out: set[str] = set()
+    for ch in p.changes:
+        new = ch.record
+        old = None if ch.new else ctx.persons.get(ch.ref)
+        if old is None or old["status"] != RESIDENT:
+            if new["status"] == RESIDENT:
+                out.add(new["household"])
+            continue
+        if any(new.get(k) != old.get(k) for k in HOUSEHOLD_SHAPING):
+            out.add(old["household"])
+            if new["status"] == RESIDENT:
+                out.add(new["household"])
+    return {h for h in out if h and not h.startswith("new:")}
+
+
+def households_held(ctx: Context, p: Plan) -> set[str]:
+    """世帯番号 of the households a 仮登録 of this plan holds (標準仕様書 j530): those whose make-up it
+    changes, and the households of every resident whose record it changes — nothing may join,
+    leave or reshape them before the 決裁, which then never fails because of a later 異動."""
+    out = households_changed(ctx, p)
+    out |= {ctx.persons[ch.ref]["household"] for ch in p.changes
+            if not ch.new and ch.ref in ctx.persons and ctx.persons[ch.ref]["status"] == RESIDENT}
+    return {h for h in out if h and not h.startswith("new:")}
 
 
 def _pending_error(field: str, atena: str) -> Issue:
@@ -677,7 +857,7 @@ def _check_households(ctx: Context, p: Plan) -> list[Issue]:
         if members and heads == 0:
             issues.append(error("household.no_head", "この異動の後、世帯主のいない世帯が残ります。世帯主を指定してください。", "persons"))
         elif heads > 1:
-            issues.append(error("household.two_heads", "この異動の後、世帯主が2人いる世帯ができます。世帯主は1世帯に1人です。", "persons"))
+            issues.append(two_heads("persons"))
     return issues
 
 
@@ -842,6 +1022,7 @@ def _match_new_persons(ctx: Context, persons: list[dict], p: Plan, prefix: str) 
             else:
                 reuse.append(chosen)
             continue
+        _possible_duplicate(ctx, i, p, field)
         candidates = [m["atena_number"] for m in ctx.name_matches.get(i, [])][:5]
         if candidates:
             p.issues.append(alert("move_in.possible_returning_resident",
@@ -850,6 +1031,18 @@ def _match_new_persons(ctx: Context, persons: list[dict], p: Plan, prefix: str) 
                                   field, candidates=candidates))
         reuse.append(None)
     return reuse
+
+
+def _possible_duplicate(ctx: Context, index: int, p: Plan, field: str) -> None:
+    """二重記載の防止 (標準仕様書 j600) without numbers: a current resident with the same 氏名・性別・
+    生年月日 may be the same person entered twice. An alert listing the candidates; the clerk checks
+    and acknowledges (a namesake born the same day does exist)."""
+    candidates = [m["atena_number"] for m in ctx.resident_name_matches.get(index, [])][:5]
+    if candidates:
+        p.issues.append(alert("move_in.possible_duplicate",
+                              f"氏名・性別・生年月日が一致する住民がいます（宛名番号 {'、'.join(candidates)}）。"
+                              "同一人の二重記載でないことを確認してください。",
+                              field, candidates=candidates))
 
 
 def _former_record(ctx: Context, index: int, atena: str) -> dict:
@@ -872,7 +1065,7 @@ def _plan_entry(cmd: Command, ctx: Context, p: Plan, *, origin: str) -> None:
             return
         for i, person in enumerate(d["persons"]):
             if person["relationship"] == HEAD:
-                p.issues.append(error("household.two_heads", "既存の世帯に入る場合、世帯主は指定できません（世帯主変更を行ってください）。", f"persons.{i}.relationship"))
+                p.issues.append(two_heads(f"persons.{i}.relationship"))
         if addr and not _same_address(addr, next(iter(members.values()))):
             p.issues.append(error("household.address_mismatch", "既存の世帯に入る場合、住所は世帯と同じでなければなりません。", "address"))
         target = household
@@ -882,6 +1075,10 @@ def _plan_entry(cmd: Command, ctx: Context, p: Plan, *, origin: str) -> None:
     if addr is None:
         return
     prev = d.get("previous_address") or {}
+    prev_address = prev.get("address", "")
+    if origin == "abroad" and not prev_address.startswith("国外"):
+        # 国外からの転入: the 転入前住所 is 国外, followed by the country (or address abroad) if given
+        prev_address = f"国外（{prev_address}）" if prev_address else "国外"
     for i, person in enumerate(d["persons"]):
         rec = _new_person_record(ctx, {k: v for k, v in person.items() if k != "returning_atena_number"})
         if reuse[i]:
@@ -897,7 +1094,7 @@ def _plan_entry(cmd: Command, ctx: Context, p: Plan, *, origin: str) -> None:
             address_set_on=d.get("address_set_on") or cmd.event_date,
             notified_on=cmd.notified_on,
             remarks=d.get("remarks", ""),
-            prev_address=prev.get("address", "") or ("国外" if origin == "abroad" else ""),
+            prev_address=prev_address,
             prev_address_katagaki=prev.get("katagaki", ""),
             prev_municipality_code=prev.get("municipality_code", ""),
             prev_head_name=prev.get("head_name", ""),
@@ -957,9 +1154,9 @@ def _plan_move_within(cmd: Command, ctx: Context, p: Plan) -> None:
             field = f"relationships.{r['atena_number']}"
             rel = rels.get(r["atena_number"])
             if not rel:
-                p.issues.append(error("household.relationship_required", "転居先の世帯の世帯主との続柄を入力してください。", field))
+                p.issues.append(relationship_required(field))
             elif rel == HEAD:
-                p.issues.append(error("household.two_heads", "転居先の世帯には既に世帯主がいます。", field))
+                p.issues.append(two_heads(field))
         if p.errors:
             return
         new_relationship = {r["atena_number"]: rels[r["atena_number"]] for r in joining}
@@ -1107,7 +1304,7 @@ def _plan_birth(cmd: Command, ctx: Context, p: Plan) -> None:
         return
     child = d["child"]
     if child.get("relationship") == HEAD:
-        p.issues.append(error("household.two_heads", "出生した子を世帯主にはできません。", "child.relationship"))
+        p.issues.append(two_heads("child.relationship"))
     if cmd.event and child.get("birth_date") and cmd.event.sort_date != child["birth_date"]:
         p.issues.append(error("birth.date_mismatch", "異動日（出生日）と生年月日が一致しません。", "event_date"))
     head = next((m for m in members.values() if m["relationship"] == HEAD), next(iter(members.values())))
@@ -1156,7 +1353,7 @@ def _plan_household_split(cmd: Command, ctx: Context, p: Plan) -> None:
     rels = [(f"new_relationships.{r['atena_number']}", d["new_relationships"].get(r["atena_number"], "")) for r in recs]
     for f, rel in rels:
         if not rel:
-            p.issues.append(error("household.relationship_required", "新しい世帯での続柄を入力してください。", f))
+            p.issues.append(relationship_required(f))
     p.issues += check_single_head([x for x in rels if x[1]])
     _leave(ctx, p, [r["atena_number"] for r in recs], new_head=d.get("new_head"), relationships=d.get("relationships"))
     for i, r in enumerate(recs):
@@ -1184,10 +1381,10 @@ def _plan_household_join(cmd: Command, ctx: Context, p: Plan, movers: list[dict]
     for i, r in enumerate(movers):
         rel = cmd.data["new_relationships"].get(r["atena_number"])
         if not rel:
-            p.issues.append(error("household.relationship_required", "異動先の世帯主との続柄を入力してください。", f"new_relationships.{r['atena_number']}"))
+            p.issues.append(relationship_required(f"new_relationships.{r['atena_number']}"))
             continue
         if rel == HEAD:
-            p.issues.append(error("household.two_heads", "異動先の世帯には既に世帯主がいます。", f"new_relationships.{r['atena_number']}"))
+            p.issues.append(two_heads(f"new_relationships.{r['atena_number']}"))
             continue
         rec = dict(r)
         rec.update(household=target, relationship=rel, member_order=_next_order(ctx, target, i), notified_on=cmd.notified_on)
@@ -1239,10 +1436,10 @@ def _plan_head_change(cmd: Command, ctx: Context, p: Plan) -> None:
         else:
             rel = d["relationships"].get(a)
             if not rel:
-                p.issues.append(error("household.relationship_required", "新しい世帯主との続柄を入力してください。", f"relationships.{a}"))
+                p.issues.append(relationship_required(f"relationships.{a}"))
                 continue
             if rel == HEAD:
-                p.issues.append(error("household.two_heads", "世帯主は1世帯に1人です。", f"relationships.{a}"))
+                p.issues.append(two_heads(f"relationships.{a}"))
                 continue
             rec["relationship"] = rel
         rec["notified_on"] = cmd.notified_on
@@ -1275,16 +1472,28 @@ def _plan_correction(cmd: Command, ctx: Context, p: Plan) -> None:
         _put(p, a, rec)
 
 
-def _plan_former_surname(cmd: Command, ctx: Context, p: Plan) -> None:
-    """旧氏の記載・削除 (令第30条の13, 第30条の14): Japanese residents only."""
-    d = cmd.data
-    for i, a in enumerate(d["persons"]):
+def _residents_of_type(ctx: Context, p: Plan, atenas: list[str], resident_type: str, code: str,
+                       message: str) -> list[tuple[int, str, dict]]:
+    """(index, 宛名番号, current record) of the persons named, refusing with ``code`` those who are
+    not of ``resident_type``: 旧氏 is for 日本人住民 (令第30条の13), 通称 for 外国人住民 (令第30条の16),
+    帰化・国籍取得 start from a 外国人住民票 and 国籍喪失 from a 日本人住民票 (令第8条の2)."""
+    out = []
+    for i, a in enumerate(atenas):
         r = _current(ctx, a, f"persons.{i}", p)
         if r is None:
             continue
-        if r["resident_type"] != JAPANESE:
-            p.issues.append(error("former_surname.japanese_only", "旧氏は日本人住民のみ記載できます。", f"persons.{i}"))
+        if r["resident_type"] != resident_type:
+            p.issues.append(error(code, message, f"persons.{i}"))
             continue
+        out.append((i, a, r))
+    return out
+
+
+def _plan_former_surname(cmd: Command, ctx: Context, p: Plan) -> None:
+    """旧氏の記載・削除 (令第30条の13, 第30条の14): Japanese residents only."""
+    d = cmd.data
+    for i, a, r in _residents_of_type(ctx, p, d["persons"], JAPANESE, "former_surname.japanese_only",
+                                      "旧氏は日本人住民のみ記載できます。"):
         rec = dict(r)
         if cmd.kind == "former_surname_entry":
             rec.update(former_surname=d["former_surname"], former_surname_kana=d["former_surname_kana"])
@@ -1300,13 +1509,8 @@ def _plan_alias(cmd: Command, ctx: Context, p: Plan) -> None:
     """通称の記載・削除 (令第30条の16): foreign residents only; the 通称履歴 keeps every alias
     with the date and municipality of its entry and deletion (令第30条の27)."""
     d = cmd.data
-    for i, a in enumerate(d["persons"]):
-        r = _current(ctx, a, f"persons.{i}", p)
-        if r is None:
-            continue
-        if r["resident_type"] != FOREIGN:
-            p.issues.append(error("alias.foreign_only", "通称は外国人住民のみ記載できます。", f"persons.{i}"))
-            continue
+    for i, a, r in _residents_of_type(ctx, p, d["persons"], FOREIGN, "alias.foreign_only",
+                                      "通称は外国人住民のみ記載できます。"):
         rec = dict(r)
         history = [dict(h) for h in r.get("alias_history") or []]
         when = cmd.event_date.isoformat() if cmd.event_date else ""
@@ -1347,13 +1551,8 @@ def _plan_naturalization(cmd: Command, ctx: Context, p: Plan) -> None:
     転入前住所; the 外国人住民となった年月日 becomes the 住民となった年月日. 氏名 and 戸籍の表示 come
     from the 戸籍."""
     d = cmd.data
-    for i, a in enumerate(d["persons"]):
-        r = _current(ctx, a, f"persons.{i}", p)
-        if r is None:
-            continue
-        if r["resident_type"] != FOREIGN:
-            p.issues.append(error("naturalization.not_foreign", "外国人住民ではありません。", f"persons.{i}"))
-            continue
+    for _, a, r in _residents_of_type(ctx, p, d["persons"], FOREIGN, "naturalization.not_foreign",
+                                      "外国人住民ではありません。"):
         rec = dict(r)
         rec.update({k: d[k] for k in ("family_name", "given_name", "family_name_kana", "given_name_kana", "honseki", "hittosha")})
         rec.update(resident_type=JAPANESE, became_resident_on=r.get("became_foreign_resident_on") or r.get("became_resident_on"),
@@ -1368,13 +1567,8 @@ def _plan_nationality_loss(cmd: Command, ctx: Context, p: Plan) -> None:
     宛名番号, 住民票コード and 個人番号; the 外国人住民となった年月日 is the day of the loss (the person
     was already a resident, 住基法第30条の45), unless given."""
     d = cmd.data
-    for i, a in enumerate(d["persons"]):
-        r = _current(ctx, a, f"persons.{i}", p)
-        if r is None:
-            continue
-        if r["resident_type"] != JAPANESE:
-            p.issues.append(error("nationality_loss.not_japanese", "日本人住民ではありません。", f"persons.{i}"))
-            continue
+    for i, a, r in _residents_of_type(ctx, p, d["persons"], JAPANESE, "nationality_loss.not_japanese",
+                                      "日本人住民ではありません。"):
         rec = dict(r)
         rec.update(d["foreign"])
         rec.update(resident_type=FOREIGN, honseki="", hittosha="", former_surname="", former_surname_kana="",
