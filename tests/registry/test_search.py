@@ -82,3 +82,20 @@ def test_meaningless_criteria_are_refused_instead_of_listing_everyone(desk, peop
     with pytest.raises(RuleError) as info:
         selectors.search(actor=desk.clerk, query=SearchQuery(**criteria))
     assert code in info.value.codes
+
+
+def test_alias_is_found_by_kana_and_by_kanji_but_not_in_exact_kana_mode(desk, people):
+    r = desk.submit("foreign_entry_30_46", {"event_date": "令和7年5月1日", "notified_on": "令和7年5月1日",
+                                            "address": {"area_code": "002001", "address_number": "1番"},
+                                            "persons": [desk.foreign_person()]})
+    atena = r.atena_numbers[0]
+    desk.submit("alias_entry", {"event_date": "令和7年5月20日", "notified_on": "令和7年5月20日", "persons": [atena],
+                                "alias": "須見須", "alias_kana": "スミス"})
+
+    def found(**criteria):
+        return [p.atena_number for p in selectors.search(actor=desk.clerk, query=SearchQuery(**criteria)).object_list]
+
+    assert found(kana="すみ") == [atena]
+    assert found(kanji="須見") == [atena]
+    assert found(kanji="SMITH") == [atena]  # アルファベット氏名, typed in any case
+    assert found(kana="スミス", kana_mode="exact") == []

@@ -47,7 +47,20 @@ class SearchQuery:
                         self.household_number, self.atena_number, self.juminhyo_code))
 
 
-def _filters(q: SearchQuery) -> Q:
+ALIAS_MATCH_LIMIT = 500
+ORDER = ("name_kana_key", "birth_date", "atena_number")
+KANJI_ORDER = ("name_kanji_key", "birth_date", "atena_number")
+
+
+def _order(query: SearchQuery) -> tuple[str, ...]:
+    """Results are listed in the order of the key searched, so that the database answers the first
+    page from that key's index instead of sorting every match."""
+    return KANJI_ORDER if query.kanji and not query.kana else ORDER
+
+
+def _filters(q: SearchQuery, *, alias: bool = False) -> Q | None:
+    """The search condition. With ``alias=True``, the same criteria matched against the 通称
+    instead of the name (None when no name criterion applies to 通称)."""
     cond = Q()
     issues = []
     if q.kana:
@@ -58,17 +71,19 @@ def _filters(q: SearchQuery) -> Q:
         else:
             column = "name_kana_exact" if mode == "exact" else "name_kana_key"
             lookup = "" if q.kana_match == "exact" else "__startswith"
-            name = Q(**{f"{column}{lookup}": key})
-            # 通称 are searched with the 清音化 key only (標準仕様書 j340)
-            alias = Q(**{f"alias_kana_key{lookup}": kana_search_key(q.kana, mode="seion")}) if mode == "seion" else Q(pk__in=[])
-            cond &= name | alias
+            if not alias:
+                cond &= Q(**{f"{column}{lookup}": key})
+            elif mode == "seion":  # 通称 are searched with the 清音化 key only (標準仕様書 j340)
+                cond &= Q(**{f"alias_kana_key{lookup}": key})
+            else:
+                return None
     if q.kanji:
         key = q.kanji.replace(" ", "").replace("\u3000", "")
         if not key:
             issues.append(error("search.kanji_empty", "氏名を入力してください。", "kanji"))
         else:
             key = key.upper() if key.isascii() else key  # アルファベット氏名 are stored in capitals
-            cond &= Q(name_kanji_key__startswith=key) | Q(alias__startswith=key)
+            cond &= Q(alias__startswith=key) if alias else Q(name_kanji_key__startswith=key)
     if q.birth_date:
         try:
             cond &= Q(birth_date=inputs.exact_date(q.birth_date, "birth_date"))
@@ -91,9 +106,50 @@ def _filters(q: SearchQuery) -> Q:
         cond &= Q(juminhyo_code=idr.normalise_digits(q.juminhyo_code))
     if issues:
         raise RuleError(issues)
+    if alias and not (q.kana or q.kanji):
+        return None
     if not q.include_removed:
         cond &= Q(status=Status.RESIDENT)
     return cond
+
+
+class _Results:
+    """Search results for the paginator: the persons matched by name, in key order (answered from
+    the ordered index), followed by the few matched only by their 通称 (標準仕様書 j340).
+    Keeping the 通称 out of the main query lets PostgreSQL serve ``ORDER BY key LIMIT n`` and the
+    count from the name index even when a surname matches tens of thousands of residents."""
+
+    def __init__(self, query: SearchQuery):
+        main = _filters(query)
+        order = _order(query)
+        self.main = Person.objects.filter(main).select_related("household", "area").order_by(*order)
+        alias = _filters(query, alias=True)
+        self.alias_ids: list[int] = []
+        if alias is not None:
+            self.alias_ids = list(Person.objects.filter(alias).exclude(main).order_by(*order)
+                                  .values_list("id", flat=True)[:ALIAS_MATCH_LIMIT])
+        self._main_count: int | None = None
+
+    def main_count(self) -> int:
+        if self._main_count is None:
+            self._main_count = self.main.count()
+        return self._main_count
+
+    def count(self) -> int:
+        return self.main_count() + len(self.alias_ids)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item: slice) -> list[Person]:
+        start, stop = item.start or 0, item.stop
+        n = self.main_count()
+        rows = list(self.main[start:min(stop, n)]) if start < n else []
+        if stop > n and self.alias_ids:
+            ids = self.alias_ids[max(0, start - n):stop - n]
+            found = {p.id: p for p in Person.objects.filter(id__in=ids).select_related("household", "area")}
+            rows += [found[i] for i in ids if i in found]
+        return rows
 
 
 def search(*, actor, query: SearchQuery):
@@ -101,9 +157,7 @@ def search(*, actor, query: SearchQuery):
     if query.is_empty():
         raise RuleError([error("search.empty", "検索条件を1つ以上入力してください。")])
     page_size = max(1, min(query.page_size, 200))
-    qs = (Person.objects.filter(_filters(query)).select_related("household", "area")
-          .order_by("name_kana_key", "birth_date", "atena_number"))
-    paginator = Paginator(qs, page_size)
+    paginator = Paginator(_Results(query), page_size)
     page = paginator.get_page(query.page)
     audit_record(actor=actor, kind="search", function="registry.search",
                  targets=[p.atena_number for p in page.object_list],
