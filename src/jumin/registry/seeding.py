@@ -51,12 +51,12 @@ from functools import lru_cache
 from operator import itemgetter, mul
 from typing import Any, Callable, Iterable, Iterator
 
+from jumin.accounts.services import SYSTEM_USERNAME, system_actor  # noqa: F401 (re-exported)
 from jumin.identifiers import rules as idr
 
 REFERENCE_DATE = dt.date(2026, 10, 1)
 """The 'today' of the synthetic data: every 異動日 and 届出日 lies on or before it."""
 
-SYSTEM_USERNAME = "system"
 DEFAULT_CITY = "13210"  # 東京都小金井市
 SERVICES_THRESHOLD = 5000
 """``--method auto`` uses the services up to this many residents, the bulk path above."""
@@ -749,20 +749,6 @@ class SeedResult:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     index_timings: list[tuple[str, float]] = field(default_factory=list)
-
-
-def system_actor():
-    """The system account (``is_system``) that records seeded and batch 異動; it cannot log in."""
-    from jumin.accounts.models import Staff
-
-    staff, created = Staff.objects.get_or_create(
-        username=SYSTEM_USERNAME,
-        defaults={"display_name": "システム", "is_system": True, "is_active": True},
-    )
-    if created:
-        staff.set_unusable_password()
-        staff.save(update_fields=["password"])
-    return staff
 
 
 def setup_municipality(code: str = DEFAULT_CITY):
