@@ -42,10 +42,10 @@ def test_the_log_row_is_part_of_the_same_database_transaction(desk, monkeypatch,
 
 
 def test_a_failing_version_write_leaves_no_log_row(desk, monkeypatch, family_move_in):
-    def broken(self, *args, **kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(PersonVersion, "save", broken)
+    monkeypatch.setattr(PersonVersion.objects, "bulk_create", broken)
     before = desk.counts()
     with pytest.raises(RuntimeError):
         desk.submit("move_in", family_move_in())

@@ -619,6 +619,7 @@ def _write_versions(operator, tx: Transaction, changes: list[rules.Change], lock
         atena_number__in=[ch.ref for ch in changes if not ch.new]).select_related("household")}
     touched: set[str] = set()
     atenas: list[str] = []
+    versions: list[PersonVersion] = []
     for ch in changes:
         rec = dict(ch.record)
         number = rec["household"]
@@ -658,9 +659,11 @@ def _write_versions(operator, tx: Transaction, changes: list[rules.Change], lock
                                 event_date_text=event_text, reported_on=reported_on, recorded_at=now, operator=operator)
         for name in RECORD_FIELDS:
             setattr(version, name, getattr(person, name))
-        version.save()
+        versions.append(version)
         if person.atena_number not in atenas:
             atenas.append(person.atena_number)
+    # new rows only (append-only): one INSERT for all the versions of this 異動
+    PersonVersion.objects.bulk_create(versions)
     if touched:
         Household.objects.filter(number__in=touched).update(version=F("version") + 1)
     return atenas, sorted(touched)
