@@ -91,7 +91,7 @@ def get_household(request: HttpRequest, number: str):
     except RuleError:
         raise _not_found(HOUSEHOLD_NOT_FOUND) from None
     return {"number": household.number, "version": household.version,
-            "members": [s.person_out(p, household_number=household.number) for p in members]}
+            "members": [s.person_out(p) for p in members]}
 
 
 @router.get("/households/{number}/history", response={200: list[s.PersonVersionOut], **READ_RESPONSES},

@@ -16,7 +16,7 @@ from ninja import Field, Schema
 from pydantic import create_model
 
 from jumin.registry.choices import TransactionKind, TransactionStatus
-from jumin.registry.models import RECORD_FIELDS, Area, Household, Person, PersonVersion, Transaction
+from jumin.registry.models import RECORD_FIELDS, Household, Person, PersonVersion, Transaction
 from jumin.registry.selectors import PAGE_SIZE
 
 SECRET_FIELDS = frozenset({"my_number_cipher", "my_number_digest"})
@@ -109,13 +109,13 @@ def _items(obj) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in RECORD_ITEMS}
 
 
-def person_out(p: Person, *, household_number: str | None = None, area_code: str | None | bool = False) -> dict:
+def person_out(p: Person) -> dict:
     return {
         **_items(p),
         "atena_number": p.atena_number,
         "history_no": p.history_no,
-        "household_number": household_number if household_number is not None else p.household.number,
-        "area_code": (p.area.code if p.area_id else None) if area_code is False else area_code,
+        "household_number": p.household.number,
+        "area_code": p.area.code if p.area_id else None,
         "full_name": p.full_name,
         "full_name_kana": p.full_name_kana,
         "has_my_number": _has_my_number(p),
@@ -124,17 +124,15 @@ def person_out(p: Person, *, household_number: str | None = None, area_code: str
 
 
 def versions_out(versions: Iterable[PersonVersion]) -> list[dict]:
-    """Serialise versions, loading 世帯番号 and 町字コード (not personal data) in two queries."""
-    versions = list(versions)
-    households = dict(Household.objects.filter(pk__in={v.household_id for v in versions}).values_list("pk", "number"))
-    areas = dict(Area.objects.filter(pk__in={v.area_id for v in versions if v.area_id}).values_list("pk", "code"))
+    """Serialise versions as the selectors return them (household, area, transaction and operator
+    fetched with each row)."""
     return [
         {
             **_items(v),
             "atena_number": v.atena_number,
             "history_no": v.history_no,
-            "household_number": households.get(v.household_id, ""),
-            "area_code": areas.get(v.area_id),
+            "household_number": v.household.number,
+            "area_code": v.area.code if v.area_id else None,
             "full_name": v.full_name,
             "full_name_kana": v.full_name_kana,
             "has_my_number": _has_my_number(v),

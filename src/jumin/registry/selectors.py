@@ -188,7 +188,7 @@ def person_as_of(*, actor, atena_number: str, as_of: dt.date) -> PersonVersion |
     is on or before that date, or None before the person was first recorded. A version without
     異動日 counts from its 処理日 (in JST). A 取消し carries the 異動日 of the 異動 it cancels, so
     the past reads as corrected; a 転出予定 counts from its 予定日."""
-    candidates = PersonVersion.objects.filter(atena_number=atena_number).select_related("household", "area", "transaction")
+    candidates = PersonVersion.objects.filter(atena_number=atena_number).select_related("household", "area", "transaction", "operator")
     best = None
     for v in candidates.order_by("history_no"):
         effective = v.event_date or v.recorded_at.astimezone(clock.JST).date()
