@@ -255,3 +255,19 @@ def page(browser, live_server):
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture
+def town(db):
+    """The fictional 自団体 (東京都小金井市) and its 町字: {"municipality", "areas"}."""
+    from sample_town import create_town
+
+    return create_town()
+
+
+@pytest.fixture
+def family_move_in():
+    """The builder of a 3-person 転入届 (世帯主, 妻, 子); keyword arguments replace top-level keys."""
+    from sample_town import family_move_in
+
+    return family_move_in

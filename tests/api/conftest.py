@@ -7,39 +7,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from sample_town import family_move_in
 
 MY_NUMBER = "123456789018"  # a valid 個人番号 (check digit 8) used to prove it never leaks
 
 
-@pytest.fixture
-def town(db):
-    from jumin.registry.models import Area, Municipality
-
-    m = Municipality.objects.create(code="132101", name="小金井市", prefecture="東京都",
-                                    mayor_title="東京都小金井市長", is_self=True)
-    for code, name, postal in [("001001", "本町一丁目", "1840004"), ("001002", "本町二丁目", "1840004"),
-                               ("002001", "緑町一丁目", "1840003")]:
-        Area.objects.create(municipality=m, code=code, name=name, postal_code=postal)
-    return m
-
-
 def _move_in(**overrides) -> dict:
-    honseki = {"honseki": "東京都三鷹市下連雀一丁目1番地", "hittosha": "山田太郎"}
-    data = {
-        "event_date": "令和7年4月1日",
-        "notified_on": "令和7年4月3日",
-        "address": {"area_code": "001001", "address_number": "1番2号", "katagaki": "コーポ本町101"},
-        "previous_address": {"address": "東京都三鷹市下連雀一丁目1番1号", "municipality_code": "132047",
-                             "head_name": "山田 太郎"},
-        "persons": [
-            {"family_name": "山田", "given_name": "太郎", "family_name_kana": "ヤマダ", "given_name_kana": "タロウ",
-             "birth_date": "昭和55年5月5日", "sex": "男", "relationship": "世帯主", "my_number": MY_NUMBER, **honseki},
-            {"family_name": "山田", "given_name": "花子", "family_name_kana": "ヤマダ", "given_name_kana": "ハナコ",
-             "birth_date": "1982-03-03", "sex": "女", "relationship": "妻", **honseki},
-            {"family_name": "山田", "given_name": "一郎", "family_name_kana": "ヤマダ", "given_name_kana": "イチロウ",
-             "birth_date": "平成22年1月1日", "sex": "男", "relationship": "子", **honseki},
-        ],
-    }
+    data = family_move_in()
+    data["persons"][0]["my_number"] = MY_NUMBER
     data.update(overrides)
     return data
 

@@ -8,22 +8,6 @@ import pytest
 
 
 @pytest.fixture
-def town(db):
-    from jumin.registry.models import Area, Municipality
-
-    m = Municipality.objects.create(code="132101", name="小金井市", prefecture="東京都", mayor_title="東京都小金井市長", is_self=True)
-    areas = {
-        code: Area.objects.create(municipality=m, code=code, name=name, postal_code=postal)
-        for code, name, postal in [
-            ("001001", "本町一丁目", "1840004"),
-            ("001002", "本町二丁目", "1840004"),
-            ("002001", "緑町一丁目", "1840003"),
-        ]
-    }
-    return {"municipality": m, "areas": areas}
-
-
-@pytest.fixture
 def clerk(db, django_user_model):
     return django_user_model.objects.create_user(username="clerk1", password="x" * 12, display_name="窓口 一郎")
 
@@ -31,31 +15,6 @@ def clerk(db, django_user_model):
 @pytest.fixture
 def chief(db, django_user_model):
     return django_user_model.objects.create_user(username="chief1", password="x" * 12, display_name="課長 花子", is_approver=True)
-
-
-def _family_move_in(**overrides) -> dict:
-    data = {
-        "event_date": "令和7年4月1日",
-        "notified_on": "令和7年4月3日",
-        "address": {"area_code": "001001", "address_number": "1番2号", "katagaki": "コーポ本町101"},
-        "previous_address": {"address": "東京都三鷹市下連雀一丁目1番1号", "municipality_code": "132047", "head_name": "山田 太郎"},
-        "persons": [
-            {"family_name": "山田", "given_name": "太郎", "family_name_kana": "ヤマダ", "given_name_kana": "タロウ",
-             "birth_date": "昭和55年5月5日", "sex": "男", "relationship": "世帯主", "honseki": "東京都三鷹市下連雀一丁目1番地", "hittosha": "山田太郎"},
-            {"family_name": "山田", "given_name": "花子", "family_name_kana": "ヤマダ", "given_name_kana": "ハナコ",
-             "birth_date": "1982-03-03", "sex": "女", "relationship": "妻", "honseki": "東京都三鷹市下連雀一丁目1番地", "hittosha": "山田太郎"},
-            {"family_name": "山田", "given_name": "一郎", "family_name_kana": "ヤマダ", "given_name_kana": "イチロウ",
-             "birth_date": "平成22年1月1日", "sex": "男", "relationship": "子", "honseki": "東京都三鷹市下連雀一丁目1番地", "hittosha": "山田太郎"},
-        ],
-    }
-    data.update(overrides)
-    return data
-
-
-@pytest.fixture
-def family_move_in():
-    """Input of a 3-person 転入届 (世帯主, 妻, 子); keyword arguments override top-level keys."""
-    return _family_move_in
 
 
 # --- the write path's test kit (test_services_*.py) ---------------------------------------------

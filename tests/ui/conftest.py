@@ -11,6 +11,7 @@ import pytest
 
 from jumin.core.errors import RuleError
 from jumin.identifiers import rules as idr
+from sample_town import family_move_in as family_input  # noqa: F401 (imported by the UI tests)
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _GROUPED = re.compile(r"(?<!\d)(\d{4})[ \u00a0\u3000-](\d{4})[ \u00a0\u3000-](\d{4})(?!\d)")
@@ -63,47 +64,6 @@ def served(monkeypatch):
     yield seen
     leaks = [f"{s.method} {s.url} ({s.status})" for s in seen if my_numbers_in(f"{s.body} {s.url} {s.location}")]
     assert not leaks, f"個人番号 in clear in: {leaks}"
-
-
-@pytest.fixture
-def town(db):
-    from jumin.registry.models import Area, Municipality
-
-    m = Municipality.objects.create(code="132101", name="小金井市", prefecture="東京都",
-                                    mayor_title="東京都小金井市長", is_self=True)
-    areas = {
-        code: Area.objects.create(municipality=m, code=code, name=name, postal_code=postal)
-        for code, name, postal in [
-            ("001001", "本町一丁目", "1840004"),
-            ("001002", "本町二丁目", "1840004"),
-            ("002001", "緑町一丁目", "1840003"),
-        ]
-    }
-    return {"municipality": m, "areas": areas}
-
-
-def family_input(**overrides) -> dict:
-    """A 3-person 転入届 (世帯主, 妻, 子) in the services' input format."""
-    data = {
-        "event_date": "令和7年4月1日",
-        "notified_on": "令和7年4月3日",
-        "address": {"area_code": "001001", "address_number": "1番2号", "katagaki": "コーポ本町101"},
-        "previous_address": {"address": "東京都三鷹市下連雀一丁目1番1号", "municipality_code": "132047",
-                             "head_name": "山田 太郎"},
-        "persons": [
-            {"family_name": "山田", "given_name": "太郎", "family_name_kana": "ヤマダ", "given_name_kana": "タロウ",
-             "birth_date": "昭和55年5月5日", "sex": "男", "relationship": "世帯主",
-             "honseki": "東京都三鷹市下連雀一丁目1番地", "hittosha": "山田太郎"},
-            {"family_name": "山田", "given_name": "花子", "family_name_kana": "ヤマダ", "given_name_kana": "ハナコ",
-             "birth_date": "1982-03-03", "sex": "女", "relationship": "妻",
-             "honseki": "東京都三鷹市下連雀一丁目1番地", "hittosha": "山田太郎"},
-            {"family_name": "山田", "given_name": "一郎", "family_name_kana": "ヤマダ", "given_name_kana": "イチロウ",
-             "birth_date": "平成22年1月1日", "sex": "男", "relationship": "子",
-             "honseki": "東京都三鷹市下連雀一丁目1番地", "hittosha": "山田太郎"},
-        ],
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture
