@@ -71,15 +71,21 @@ def encrypt(my_number: str) -> str:
     return f"{key_id}:{Fernet(keys[key_id]).encrypt(my_number.encode()).decode()}"
 
 
+class InvalidCiphertext(ValueError):
+    """A ciphertext that is malformed, altered, or made under a key this installation lacks."""
+
+
 def decrypt(cipher: str) -> str:
     if not cipher:
         return ""
-    key_id, token = cipher.split(":", 1)
+    key_id, sep, token = cipher.partition(":")
     _, keys, _ = _keys()
+    if not sep or key_id not in keys:
+        raise InvalidCiphertext("個人番号の復号に失敗しました（鍵を確認してください）。")
     try:
         return Fernet(keys[key_id]).decrypt(token.encode()).decode()
-    except (KeyError, InvalidToken) as exc:  # pragma: no cover - key management failure
-        raise RuntimeError("個人番号の復号に失敗しました（鍵を確認してください）。") from exc
+    except (InvalidToken, UnicodeError) as exc:
+        raise InvalidCiphertext("個人番号の復号に失敗しました（鍵を確認してください）。") from exc
 
 
 def digest(my_number: str) -> str:

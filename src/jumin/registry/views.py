@@ -529,7 +529,7 @@ def _summary(data: dict, names: dict[str, str], *, entry: bool = True) -> list[t
         if last == "my_number":
             try:
                 return idr.mask_my_number(str(value))
-            except Exception:  # noqa: BLE001 - an invalid number is rejected before this page
+            except ValueError:  # an invalid number is rejected before this page
                 return "********"
         if last == "area_code":
             return f"{areas.get(value, '')}（{value}）"
