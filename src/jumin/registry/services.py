@@ -360,13 +360,18 @@ def _transaction_input(tx: Transaction) -> dict:
     return payload["input"] if "input" in payload and "protected" in payload else payload
 
 
+def _latest_move_out_version(atena: str) -> PersonVersion | None:
+    """The version written by the person's latest 転出届 (its transaction selected)."""
+    return (PersonVersion.objects.filter(atena_number=atena, reason__in=rules.MOVE_OUT_KINDS)
+            .select_related("transaction").order_by("-history_no").first())
+
+
 def _load_move_out_plans(ctx: rules.Context) -> None:
     """For every 転出予定者 loaded: the kind of their 転出届 and what it said about the 世帯主 of
     those who stay (applied when the 転出 takes effect)."""
     planned = [a for a, r in ctx.persons.items() if r["status"] == Status.RESIDENT and r.get("move_out_planned_on")]
     for atena in planned:
-        v = (PersonVersion.objects.filter(atena_number=atena, reason__in=rules.MOVE_OUT_KINDS)
-             .select_related("transaction").order_by("-history_no").first())
+        v = _latest_move_out_version(atena)
         if v is not None:
             ctx.move_out_plans[atena] = {"kind": v.transaction.kind, "document_number": v.transaction.document_number,
                                          **rules.head_instruction(_transaction_input(v.transaction))}
@@ -689,8 +694,7 @@ def apply_due_move_outs(*, actor, today: dt.date | None = None) -> DueMoveOuts:
     due = defaultdict(list)
     for atena in (Person.objects.filter(status=Status.RESIDENT, move_out_planned_on__lte=today, pending_transaction=None)
                   .order_by("atena_number").values_list("atena_number", flat=True)):
-        v = (PersonVersion.objects.filter(atena_number=atena, reason__in=rules.MOVE_OUT_KINDS)
-             .select_related("transaction").order_by("-history_no").first())
+        v = _latest_move_out_version(atena)
         if v is not None:
             due[v.transaction_id].append(atena)
     out = DueMoveOuts()
