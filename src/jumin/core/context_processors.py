@@ -1,4 +1,4 @@
 def jumin(request):
     from jumin.registry.models import Municipality
 
-    return {"municipality": Municipality.objects.filter(is_self=True).first()}
+    return {"municipality": Municipality.own()}

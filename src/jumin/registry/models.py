@@ -40,6 +40,11 @@ class Municipality(models.Model):
     def __str__(self) -> str:
         return f"{self.prefecture}{self.name}"
 
+    @classmethod
+    def own(cls) -> "Municipality | None":
+        """The 自団体 (the municipality running this installation), or None before setup."""
+        return cls.objects.filter(is_self=True).first()
+
 
 class Area(models.Model):
     """町字 (標準仕様書 1.3.3 住所辞書). ``code`` is the municipality's 町字コード."""

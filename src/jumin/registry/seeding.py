@@ -756,7 +756,7 @@ def setup_municipality(code: str = DEFAULT_CITY):
     from .models import Area, Municipality
 
     home = city(code)
-    m = Municipality.objects.filter(is_self=True).first()
+    m = Municipality.own()
     if m is None:
         m, _ = Municipality.objects.get_or_create(
             code=home.code6,

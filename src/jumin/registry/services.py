@@ -191,7 +191,7 @@ def search_keys(rec: dict[str, Any]) -> dict[str, str]:
 
 
 def _self_municipality() -> Municipality:
-    m = Municipality.objects.filter(is_self=True).first()
+    m = Municipality.own()
     if m is None:
         raise RuleError([error("setup.municipality", "自団体が設定されていません（jumin seed を実行してください）。")])
     return m
