@@ -188,12 +188,10 @@ def person_as_of(*, actor, atena_number: str, as_of: dt.date) -> PersonVersion |
     is on or before that date, or None before the person was first recorded. A version without
     異動日 counts from its 処理日 (in JST). A 取消し carries the 異動日 of the 異動 it cancels, so
     the past reads as corrected; a 転出予定 counts from its 予定日."""
-    candidates = PersonVersion.objects.filter(atena_number=atena_number).select_related("household", "area", "transaction", "operator")
-    best = None
-    for v in candidates.order_by("history_no"):
-        effective = v.event_date or v.recorded_at.astimezone(clock.JST).date()
-        if effective <= as_of:
-            best = v
+    next_day = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(0), tzinfo=clock.JST)
+    best = (PersonVersion.objects.filter(atena_number=atena_number)
+            .filter(Q(event_date__lte=as_of) | Q(event_date__isnull=True, recorded_at__lt=next_day))
+            .select_related("household", "area", "transaction", "operator").order_by("-history_no").first())
     audit_record(actor=actor, kind="read", function="registry.as_of", targets=[atena_number],
                  detail={"as_of": as_of.isoformat()})
     return best
